@@ -1,0 +1,44 @@
+package sqlstore
+
+import (
+	"strconv"
+
+	"github.com/zhili-project/zhili"
+)
+
+// subtree returns the condition "col lies in the subtree whose path is prefix" as
+// a half-open byte range, which both databases answer from a plain index (PostgreSQL
+// compares the path column in the C collation). '0' is the byte after '/'.
+func subtree(col, prefix string) (string, []any) {
+	return "(" + col + " >= ? AND " + col + " < ?)", []any{prefix, prefix[:len(prefix)-1] + "0"}
+}
+
+// scopeRegions bounds a query on the regions table (aliased as alias) by the actor's scope.
+func scopeRegions(a *zhili.Actor, alias string) (string, []any) {
+	if a.System || a.ScopePath == "" {
+		return "1 = 1", nil
+	}
+	return subtree(alias+".path", a.ScopePath)
+}
+
+// scopeRegionID bounds a query on any table whose region column is col.
+func scopeRegionID(a *zhili.Actor, col string) (string, []any) {
+	if a.System || a.ScopePath == "" {
+		return "1 = 1", nil
+	}
+	cond, args := subtree("path", a.ScopePath)
+	return col + " IN (SELECT id FROM regions WHERE " + cond + ")", args
+}
+
+// underRegion bounds a query on col to the subtree of the region with this path.
+func underRegion(col, path string) (string, []any) {
+	cond, args := subtree("path", path)
+	return col + " IN (SELECT id FROM regions WHERE " + cond + ")", args
+}
+
+func childPath(parentPath string, id int64) string {
+	if parentPath == "" {
+		parentPath = "/"
+	}
+	return parentPath + strconv.FormatInt(id, 10) + "/"
+}
