@@ -1,0 +1,100 @@
+package http
+
+import (
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+
+	"github.com/zhili-project/zhili"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// static holds the stylesheet and, under vendor/, the front-end packages that
+// `make` copies from node_modules (htmx, ECharts, Leaflet); they are not committed.
+//
+//go:embed static
+var staticFS embed.FS
+
+var templates = template.Must(template.New("").Funcs(template.FuncMap{
+	"roleLabel":  func(r zhili.Role) string { return r.Label() },
+	"levelLabel": func(l zhili.RegionLevel) string { return l.Label() },
+	"kindLabel":  func(k zhili.RegionKind) string { return k.Label() },
+	"unitLabel":  func(k zhili.UnitKind) string { return k.Label() },
+	"posLabel":   func(k zhili.PositionRole) string { return k.Label() },
+}).Funcs(caseFuncs).ParseFS(templateFS, "templates/*.html"))
+
+// page is what every template receives.
+type page struct {
+	Title   string
+	Actor   *zhili.Actor
+	User    *zhili.User
+	Scope   *zhili.Region
+	Error   string
+	Message string
+	Data    any
+}
+
+func (s *Server) pageRoutes() {
+	sub, _ := fs.Sub(staticFS, "static")
+	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(sub)))
+	s.mux.HandleFunc("GET /login", s.handleLoginPage)
+	s.mux.HandleFunc("POST /login", s.handleLoginForm)
+	s.mux.HandleFunc("GET /login/totp", s.handleTOTPPage)
+	s.mux.HandleFunc("POST /login/totp", s.handleTOTPForm)
+	s.mux.HandleFunc("POST /logout", s.handleLogoutForm)
+	s.mux.HandleFunc("GET /{$}", s.handleHome)
+	s.mux.HandleFunc("GET /regions/{code}", s.handleRegionPage)
+	s.mux.HandleFunc("GET /admin/users", s.handleUsersPage)
+	s.mux.HandleFunc("GET /admin/audit", s.handleAuditPage)
+	s.casePageRoutes()
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	if p.Actor == nil {
+		p.Actor = zhili.ActorFromContext(r.Context())
+	}
+	if p.Actor != nil && p.User == nil && p.Actor.Role != "" {
+		p.User, _ = s.Users.FindUser(r.Context(), p.Actor.UserID)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := templates.ExecuteTemplate(w, name, p); err != nil {
+		s.Logger.Error("render", "template", name, "err", err)
+	}
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if status == http.StatusUnauthorized {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, status, "error.html", page{Title: http.StatusText(status), Error: msg})
+}
+
+// requirePage sends anonymous visitors to the login page and administrators who
+// still owe their second factor to the code page.
+func (s *Server) requirePage(w http.ResponseWriter, r *http.Request) (*zhili.Actor, bool) {
+	a := zhili.ActorFromContext(r.Context())
+	if a == nil {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return nil, false
+	}
+	if sess := sessionOf(r); sess != nil && sess.NeedTOTP {
+		http.Redirect(w, r, "/login/totp", http.StatusSeeOther)
+		return nil, false
+	}
+	return a, true
+}
+
+// safeNext keeps post-login redirects on this site.
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	if next == "" || err != nil || u.IsAbs() || u.Host != "" || len(next) < 1 || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
+		return "/"
+	}
+	return next
+}
