@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	zhttp "github.com/zhili-project/zhili/http"
+	"github.com/zhili-project/zhili/sqlstore"
+)
+
+func (m *Main) runServe(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	m.Config.dbFlags(fs)
+	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "listen address (env ZHILI_ADDR)")
+	fs.BoolVar(&m.Config.SecureCookies, "secure-cookies", m.Config.SecureCookies, "mark session cookies Secure; use behind TLS (env ZHILI_SECURE_COOKIES)")
+	fs.BoolVar(&m.Config.Demo, "demo", m.Config.Demo, "fill an empty database with the fictional demo county 青山县")
+	if err := m.parse(fs, args); err != nil {
+		return err
+	}
+	if err := m.open(ctx, true); err != nil {
+		return err
+	}
+	m.Log.Info("configuration", "config", m.Config.Redacted())
+	if m.Config.Demo {
+		if err := m.seedDemo(ctx); err != nil {
+			return err
+		}
+	}
+	s := zhttp.NewServer()
+	s.Addr, s.SecureCookies, s.Logger = m.Config.Addr, m.Config.SecureCookies, m.Log
+	s.Auth = sqlstore.NewAuthService(m.DB)
+	s.Regions = sqlstore.NewRegionService(m.DB)
+	s.Units = sqlstore.NewUnitService(m.DB)
+	s.People = sqlstore.NewPersonService(m.DB)
+	s.Users = sqlstore.NewUserService(m.DB)
+	s.Audit = sqlstore.NewAuditService(m.DB)
+	s.Locate = sqlstore.NewLocateService(m.DB)
+	s.Cases = sqlstore.NewCaseService(m.DB)
+	s.DB = m.DB
+	if err := s.Open(); err != nil {
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.HTTP = s
+	sched := sqlstore.NewScheduler(m.DB) // the rhythm: supervision, sweeps, reviews, lists
+	sched.Logger = m.Log
+	sched.Start(ctx, time.Minute)
+	defer sched.Stop()
+	m.Log.Info("zhili is serving", "url", s.URL(), "db", m.DB.Dialect())
+	fmt.Fprintf(m.Stdout, "zhili %s listening on %s\n", Version, s.URL())
+	close(m.ready)
+	<-ctx.Done()
+	m.Log.Info("shutting down")
+	return nil
+}
