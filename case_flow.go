@@ -110,16 +110,35 @@ func NextState(action CaseAction, state, suspendedFrom CaseState) (CaseState, bo
 
 // MaySide reports whether an actor playing sides may take action.
 func MaySide(action CaseAction, sides []CaseSide) bool {
+	return len(ActingSides(action, sides)) > 0
+}
+
+// ActingSides returns those of sides that may take action, in their order.
+func ActingSides(action CaseAction, sides []CaseSide) []CaseSide {
 	t, ok := CaseTransitions[action]
 	if !ok {
-		return false
+		return nil
 	}
+	var out []CaseSide
 	for _, s := range sides {
 		if slices.Contains(t.By, s) {
-			return true
+			out = append(out, s)
 		}
 	}
-	return false
+	return out
+}
+
+// SidePermission is the permission a side acts with. A unit that holds or
+// supervises the case works on it (business.write); an overseer supervises (督办)
+// and comments without holding it, and needs only business.read. An actor who
+// plays several sides may act through any of them that may take the action: a
+// leader whose unit is the supervising unit comments and supervises as an
+// overseer, though not verify or close, which need the unit side.
+func SidePermission(side CaseSide) Action {
+	if side == SideOverseer {
+		return ActBusinessRead
+	}
+	return ActBusinessWrite
 }
 
 // CaseAct is the input of one action: the state the caller saw (compare-and-set),

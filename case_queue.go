@@ -12,24 +12,35 @@ type DueWarning string
 // Due warnings.
 const (
 	WarnNone   DueWarning = ""
-	WarnYellow DueWarning = "yellow" // due within DueSoon
+	WarnYellow DueWarning = "yellow" // the last working day before the deadline has ended
 	WarnRed    DueWarning = "red"    // past due
 )
 
-// DueSoon is how long before a deadline a step turns yellow.
-const DueSoon = 24 * time.Hour
-
-// Warning returns the card of a step due at due, at now; no deadline, no card.
-func Warning(due *time.Time, now time.Time) DueWarning {
-	switch {
-	case due == nil:
-		return WarnNone
-	case due.Before(now):
+// Warning is the card of a step due at due, at now. Calendar.Status is the one
+// definition (see docs/cases.md, "Deadline warnings"): red once the deadline has
+// passed; yellow from the end of the last working day before the deadline's day,
+// so on the deadline's own working day and on the days off just before it; none
+// before that, or without a deadline.
+func (c *Calendar) Warning(due *time.Time, now time.Time) DueWarning {
+	switch c.Status(due, now) {
+	case DeadlineRed:
 		return WarnRed
-	case due.Sub(now) <= DueSoon:
+	case DeadlineYellow:
 		return WarnYellow
 	}
 	return WarnNone
+}
+
+// YellowBefore bounds the yellow deadlines at now, for a query: a deadline not
+// yet passed (due >= now) is yellow exactly when it is before the bound. The bound
+// is the midnight (China time) after the first working day, from today on, that
+// has not yet ended.
+func (c *Calendar) YellowBefore(now time.Time) time.Time {
+	d := StartOfDay(now)
+	for i := 0; i < maxScan && !(c.IsWorkday(d) && !now.After(EndOfDay(d))); i++ {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d.AddDate(0, 0, 1).UTC()
 }
 
 // Label is the warning's Chinese name.
@@ -86,7 +97,8 @@ type QueueItem struct {
 // QueueFilter selects from the caller's queue; zero fields do not filter.
 type QueueFilter struct {
 	Kind *CaseKind
-	// Warning keeps only red (overdue) or only yellow (due within a day) cases.
+	// Warning keeps only red (overdue) or only yellow cases (due by the end of
+	// the current working day, or on a day off of the next one: Calendar.Warning).
 	Warning       DueWarning
 	Offset, Limit int
 }
@@ -117,6 +129,9 @@ type CaseQueueService interface {
 	// Now is the clock the deadlines are set by, so warnings shown anywhere agree
 	// with the deadlines the store keeps.
 	Now() time.Time
+	// Calendar is the working calendar the deadlines are set by, from a little
+	// before Now onward, for Calendar.Warning; it needs business.read.
+	Calendar(ctx context.Context) (*Calendar, error)
 	// CaseCategories lists the categories of a kind, or of every kind when nil.
 	CaseCategories(ctx context.Context, kind *CaseKind) ([]Category, error)
 	// Queue lists the cases that need the caller's action, most urgent first, and

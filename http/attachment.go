@@ -12,13 +12,13 @@ import (
 	"github.com/zhili-project/zhili"
 )
 
-// caseAttachments returns the attachment side of the case service; the store
-// implements it on the same value as CaseService.
+// caseAttachments returns the attachment service, or an error if the server was
+// not given one.
 func (s *Server) caseAttachments() (zhili.CaseAttachmentService, error) {
-	if a, ok := s.Cases.(zhili.CaseAttachmentService); ok {
-		return a, nil
+	if s.Attachments == nil {
+		return nil, errors.New("http: Server.Attachments is not set")
 	}
-	return nil, fmt.Errorf("case service %T does not implement zhili.CaseAttachmentService", s.Cases)
+	return s.Attachments, nil
 }
 
 // maxUpload bounds an upload request: one file and the multipart framing around it.

@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,13 +13,12 @@ import (
 	"github.com/zhili-project/zhili/geo"
 )
 
-// caseQueues returns the queue side of the case service; the store implements it
-// on the same value as CaseService.
+// caseQueues returns the queue service, or an error if the server was not given one.
 func (s *Server) caseQueues() (zhili.CaseQueueService, error) {
-	if q, ok := s.Cases.(zhili.CaseQueueService); ok {
-		return q, nil
+	if s.Queues == nil {
+		return nil, errors.New("http: Server.Queues is not set")
 	}
-	return nil, fmt.Errorf("case service %T does not implement zhili.CaseQueueService", s.Cases)
+	return s.Queues, nil
 }
 
 // caseItem is a case in a list with its deadline card.
@@ -100,10 +100,12 @@ func (s *Server) reportCase(ctx context.Context, req caseReport) (*zhili.Case, e
 	for i, p := range req.Parties {
 		parties[i] = &zhili.Party{Role: p.Role, Name: p.Name, Org: p.Org, IDNumber: p.IDNumber, Phone: p.Phone}
 	}
+	// ReportCase fills the case as FindCase would read it (number, state, place,
+	// deadline, names): no second read.
 	if err := s.Cases.ReportCase(ctx, c, parties); err != nil {
 		return nil, err
 	}
-	return s.Cases.FindCase(ctx, c.ID)
+	return c, nil
 }
 
 func (s *Server) handleCaseCreate(w http.ResponseWriter, r *http.Request) {
@@ -212,10 +214,14 @@ func (s *Server) findCaseItems(ctx context.Context, f zhili.CaseFilter) ([]caseI
 	if err != nil {
 		return nil, 0, err
 	}
+	cal, err := qs.Calendar(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
 	now := qs.Now()
 	items := make([]caseItem, len(cases))
 	for i, c := range cases {
-		items[i] = caseItem{Case: c, Warning: zhili.Warning(c.Due, now)}
+		items[i] = caseItem{Case: c, Warning: cal.Warning(c.Due, now)}
 	}
 	return items, total, nil
 }
@@ -247,7 +253,11 @@ func (s *Server) caseDetailOf(ctx context.Context, id int64) (*caseDetail, error
 	if err != nil {
 		return nil, err
 	}
-	d := &caseDetail{Case: c, Warning: zhili.Warning(c.Due, qs.Now())}
+	cal, err := qs.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d := &caseDetail{Case: c, Warning: cal.Warning(c.Due, qs.Now())}
 	if d.AllowedActions, err = s.Cases.AllowedActions(ctx, id); err != nil {
 		return nil, err
 	}

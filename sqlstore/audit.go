@@ -102,7 +102,11 @@ func scanAudit(rows interface{ Scan(...any) error }) (*zhili.AuditEntry, error) 
 	return &e, nil
 }
 
-// FindAudit lists entries, newest first. Reading the log is itself audited.
+// FindAudit lists entries, newest first. Reading the log is itself audited: each
+// read by a person (not the system actor of the CLI and jobs) appends an
+// "audit.read" entry naming the filter and how many entries it found, after the
+// read, so the answer shows the log as it was; a read that cannot be recorded
+// fails.
 func (s *AuditService) FindAudit(ctx context.Context, f zhili.AuditFilter) ([]*zhili.AuditEntry, int, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -148,7 +152,50 @@ func (s *AuditService) FindAudit(ctx context.Context, f zhili.AuditFilter) ([]*z
 		}
 		out = append(out, e)
 	}
-	return out, total, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	rows.Close()
+	if !a.System {
+		if err := s.recordRead(ctx, a, f, total, len(out)); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
+}
+
+// recordRead appends the audit.read entry of a read of the log.
+func (s *AuditService) recordRead(ctx context.Context, a *zhili.Actor, f zhili.AuditFilter, total, returned int) error {
+	filter := map[string]any{}
+	if f.UserID != nil {
+		filter["user_id"] = *f.UserID
+	}
+	for k, v := range map[string]string{"action": f.Action, "object_type": f.ObjectType, "object_id": f.ObjectID} {
+		if v != "" {
+			filter[k] = v
+		}
+	}
+	if f.From != nil {
+		filter["from"] = ts(*f.From)
+	}
+	if f.To != nil {
+		filter["to"] = ts(*f.To)
+	}
+	if f.Offset != 0 {
+		filter["offset"] = f.Offset
+	}
+	if f.Limit != 0 {
+		filter["limit"] = f.Limit
+	}
+	tx, err := s.db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := tx.audit(ctx, a, "audit.read", "audit_log", nil, map[string]any{"filter": filter, "total": total, "returned": returned}); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // VerifyAudit recomputes every hash in id order and checks the links and the head.

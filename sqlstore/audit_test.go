@@ -89,7 +89,14 @@ func TestEveryChangeIsAudited(t *testing.T) {
 				session, _, err = auth.Login(bg, "audited", "Changed#2026!pw", confIP)
 				return err
 			}},
-			{"", "logout", func(context.Context) error { return auth.Logout(bg, session.Token) }},
+			{"", "logout", func(context.Context) error {
+				// As over HTTP: the request's session puts an actor with the client address on the context.
+				a, _, err := auth.Authenticate(bg, session.Token, confIP)
+				if err != nil {
+					return err
+				}
+				return auth.Logout(zhili.NewContextWithActor(bg, a), session.Token)
+			}},
 		}
 		for _, st := range steps {
 			name := st.action
@@ -134,8 +141,8 @@ func TestEveryChangeIsAudited(t *testing.T) {
 				if st.who == "" && e.UserID != user.ID {
 					t.Fatalf("login entry names user %d, want %d", e.UserID, user.ID)
 				}
-				if strings.HasPrefix(st.action, "login") && e.IP != confIP {
-					t.Fatalf("login entry from %q, want %s", e.IP, confIP)
+				if (strings.HasPrefix(st.action, "login") || st.action == "logout") && e.IP != confIP {
+					t.Fatalf("%s entry from %q, want %s", st.action, e.IP, confIP)
 				}
 			})
 		}
@@ -175,19 +182,68 @@ func TestFindAuditFilters(t *testing.T) {
 		}
 		_, fixtureN, _ := audit.FindAudit(ctx, zhili.AuditFilter{To: &start})
 		_, laterN, _ := audit.FindAudit(ctx, zhili.AuditFilter{From: &start})
-		total := confAuditCount(t, db)
-		if laterN != total || fixtureN != 0 {
-			// Everything is at or after the clock's start.
+		// Everything is at or after the clock's start; each read is recorded after
+		// it answers, so the last one is not in its own count.
+		if total := confAuditCount(t, db); laterN != total-1 || fixtureN != 0 {
 			t.Fatalf("before start %d, from start %d, total %d", fixtureN, laterN, total)
 		}
 		later := start.Add(time.Minute)
 		_, n, _ = audit.FindAudit(ctx, zhili.AuditFilter{From: &later})
-		if n != 2 {
-			t.Fatalf("from an hour later: %d entries, want the 2 logins", n)
+		if n != 2+5 {
+			t.Fatalf("from an hour later: %d entries, want the 2 logins and the auditor's 5 reads", n)
 		}
+		total := confAuditCount(t, db)
 		page, n, _ := audit.FindAudit(ctx, zhili.AuditFilter{Offset: 1, Limit: 3})
 		if len(page) != 3 || n != total || page[0].ID != int64(total-1) {
 			t.Fatalf("page: %d entries from id %d, total %d", len(page), page[0].ID, n)
+		}
+	})
+}
+
+// Reading the log is audited: the auditor's read appends an audit.read entry with
+// the filter and the count, after the answer; the system actor's reads (CLI,
+// jobs) append nothing.
+func TestAuditReadsAreAudited(t *testing.T) {
+	t.Parallel()
+	confDialects(t, func(t *testing.T, d string) {
+		db := storetest.Open(t, d)
+		f := storetest.NewFixture(t, db)
+		audit := sqlstore.NewAuditService(db)
+		confLogin(t, sqlstore.NewAuthService(db), "leader", storetest.Password)
+		before := confAuditCount(t, db)
+		es, n, err := audit.FindAudit(f.Ctx(t, db, "auditor"), zhili.AuditFilter{Action: "login", Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 || len(es) != 1 || es[0].Action != "login.ok" {
+			t.Fatalf("login entries: %d %+v", n, es)
+		}
+		if after := confAuditCount(t, db); after != before+1 {
+			t.Fatalf("audit %d → %d after the auditor's read, want one entry", before, after)
+		}
+		last, _, err := audit.FindAudit(storetest.System(), zhili.AuditFilter{Limit: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := last[0]
+		if e.Action != "audit.read" || e.UserID != f.Users["auditor"].ID || e.ObjectType != "audit_log" {
+			t.Fatalf("newest entry %+v, want the auditor's audit.read", e)
+		}
+		var detail struct {
+			Filter          map[string]any `json:"filter"`
+			Total, Returned int
+		}
+		if err := json.Unmarshal([]byte(e.Detail), &detail); err != nil {
+			t.Fatal(err)
+		}
+		if detail.Filter["action"] != "login" || detail.Filter["limit"] != float64(10) || detail.Total != 1 || detail.Returned != 1 {
+			t.Fatalf("audit.read detail %s", e.Detail)
+		}
+		if after := confAuditCount(t, db); after != before+1 {
+			t.Fatalf("the system's read was audited: %d → %d", before+1, after)
+		}
+		if v := confVerify(t, db); !v.OK() {
+			t.Fatalf("chain broken: %+v", v.Broken)
 		}
 	})
 }

@@ -173,9 +173,14 @@ func (s *AuthService) Authenticate(ctx context.Context, token, ip string) (*zhil
 	return &a, &sess, nil
 }
 
-// Logout deletes the session.
+// Logout deletes the session. The audit entry carries the client address of the
+// request, which the HTTP layer put on the context's actor.
 func (s *AuthService) Logout(ctx context.Context, token string) error {
-	a, _, err := s.Authenticate(ctx, token, "")
+	var ip string
+	if ca := zhili.ActorFromContext(ctx); ca != nil {
+		ip = ca.IP
+	}
+	a, _, err := s.Authenticate(ctx, token, ip)
 	if err != nil {
 		return nil // already gone
 	}

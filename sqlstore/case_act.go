@@ -37,15 +37,18 @@ func may(a *zhili.Actor, c *caseRow, action zhili.CaseAction) error {
 	if _, ok := zhili.NextState(action, c.State, c.SuspendedFrom); !ok {
 		return zhili.Errorf(zhili.ECONFLICT, "A case that is %s cannot be %s.", c.State.Label(), action.Label())
 	}
-	s := sides(a, c)
-	if !zhili.MaySide(action, s) {
+	acting := zhili.ActingSides(action, sides(a, c))
+	if len(acting) == 0 {
 		return zhili.Errorf(zhili.EFORBIDDEN, "Your unit does not hold this case's current step (%s).", action.Label())
 	}
-	overseerOnly := slices.Contains(s, zhili.SideOverseer) && !slices.Contains(s, zhili.SideHolder) && !slices.Contains(s, zhili.SideSupervisor)
-	if overseerOnly {
-		return a.Require(zhili.ActBusinessRead)
+	// Any side that may take the action will do, with that side's permission.
+	var err error
+	for _, side := range acting {
+		if err = a.Require(zhili.SidePermission(side)); err == nil {
+			return nil
+		}
 	}
-	return a.Require(zhili.ActBusinessWrite)
+	return err
 }
 
 // AllowedActions lists what the caller may do on the case now, for the case page.
@@ -80,20 +83,33 @@ func (s *CaseService) Act(ctx context.Context, id int64, act zhili.CaseAct) (*zh
 		return nil, err
 	}
 	defer tx.Rollback()
-	c, err := s.db.findCase(ctx, tx, a, id)
-	if err != nil {
+	if err := tx.actOn(ctx, a, id, act); err != nil {
 		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err
+	}
+	return s.FindCase(ctx, id)
+}
+
+// actOn applies one action inside a transaction the caller owns: the
+// compare-and-set on the state (and version), the event and the audit entry, no
+// commit. Act and BulkAssign both go through it.
+func (tx *Tx) actOn(ctx context.Context, a *zhili.Actor, id int64, act zhili.CaseAct) error {
+	c, err := tx.db.findCase(ctx, tx, a, id)
+	if err != nil {
+		return err
 	}
 	if act.From != "" && act.From != c.State {
-		return nil, zhili.Errorf(zhili.ECONFLICT, "The case is now %s, not %s; reload it.", c.State.Label(), act.From.Label())
+		return zhili.Errorf(zhili.ECONFLICT, "The case is now %s, not %s; reload it.", c.State.Label(), act.From.Label())
 	}
 	if err := may(a, c, act.Action); err != nil {
-		return nil, err
+		return err
 	}
 	next := *c
 	next.State, _ = zhili.NextState(act.Action, c.State, c.SuspendedFrom)
 	if err := tx.apply(ctx, a, c, &next, act); err != nil {
-		return nil, err
+		return err
 	}
 	res, err := tx.exec(ctx, `UPDATE cases SET state = ?, holder_unit_id = ?, supervisor_unit_id = ?, suspended_from = ?, due_at = ?, due_step = ?,
 		extension_days = ?, duplicate_of = ?, method = ?, outcome = ?, agreement = ?, satisfaction = ?, workers_paid = ?, wages_recovered_fen = ?,
@@ -104,21 +120,15 @@ func (s *CaseService) Act(ctx context.Context, id int64, act zhili.CaseAct) (*zh
 		nullTS(next.AcceptedAt), nullTS(next.ResolvedAt), nullTS(next.VerifiedAt), nullTS(next.VisitedAt), nullTS(next.ClosedAt), ts(tx.now),
 		id, string(c.State), c.updatedRaw, c.extensionDays)
 	if err != nil {
-		return nil, fmt.Errorf("act %s on case %d: %w", act.Action, id, err)
+		return fmt.Errorf("act %s on case %d: %w", act.Action, id, err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return nil, zhili.Errorf(zhili.ECONFLICT, "Someone changed the case meanwhile; reload it.")
+		return zhili.Errorf(zhili.ECONFLICT, "Someone changed the case meanwhile; reload it.")
 	}
 	if err := tx.caseEvent(ctx, a, id, act.Action, c.State, next.State, eventNote(act)); err != nil {
-		return nil, err
+		return err
 	}
-	if err := tx.audit(ctx, a, "case."+string(act.Action), "case", id, map[string]any{"from": c.State, "to": next.State}); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	return s.FindCase(ctx, id)
+	return tx.audit(ctx, a, "case."+string(act.Action), "case", id, map[string]any{"from": c.State, "to": next.State})
 }
 
 // eventNote is the timeline text: the user's note with the action's particulars.

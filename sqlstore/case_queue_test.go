@@ -47,7 +47,8 @@ func TestQueue(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Reported Monday 17:00 China time, due by the end of Tuesday: no card yet,
-			// yellow within 24 hours of the deadline, red after it.
+			// yellow on Tuesday (the last working day before the deadline has ended),
+			// red after it.
 			q := queueOf(t, cases, ctx("villageA"), zhili.QueueFilter{})
 			if it := q[c.ID]; it == nil || it.Reason != zhili.QueueHold || it.Warning != zhili.WarnNone {
 				t.Fatalf("village queue after report: %+v", it)

@@ -59,6 +59,9 @@ func (tx *Tx) reportCase(ctx context.Context, a *zhili.Actor, c *zhili.Case, par
 	if err != nil {
 		return err
 	}
+	if c.RegionName, c.HolderName, c.SupervisorName, err = tx.placeNames(ctx, c.RegionID, holder, supervisor); err != nil {
+		return err
+	}
 	err = tx.queryRow(ctx, `INSERT INTO cases (kind, category, title, detail, source, risk, region_id, address, lng, lat, people, amount_fen,
 		workers, workers_paid, wages_recovered_fen, state, holder_unit_id, supervisor_unit_id, due_at, due_step, reported_by, reported_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,

@@ -77,6 +77,9 @@ func Open(dsn string) (*DB, error) {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
 		r.SetMaxOpenConns(4)
+		// Keep every read connection open: the default of 2 idle would close and
+		// reopen SQLite connections under load, running the PRAGMAs each time.
+		r.SetMaxIdleConns(4)
 		db.write, db.read, db.dialect = w, r, sqliteDialect{}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -131,7 +134,8 @@ func (db *DB) begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Tx: tx, db: db, now: db.Clock.Now().UTC()}, nil
+	// Microseconds, as ts stores them: a row written with now reads back equal.
+	return &Tx{Tx: tx, db: db, now: db.Clock.Now().UTC().Truncate(time.Microsecond)}, nil
 }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {

@@ -109,6 +109,8 @@ func TestIntakeMatchesDirect(t *testing.T) {
 		db := storetest.Open(t, d)
 		f := storetest.NewFixture(t, db)
 		direct, intake := sqlstore.NewCaseService(db), sqlstore.NewIntakeCaseService(db)
+		clock := confClock(t, db)
+		clock.T = clock.T.Add(123456789 * time.Nanosecond) // stored to the microsecond
 		for _, who := range []string{"gridA", "townA", "center"} {
 			report := func(svc zhili.CaseService) *zhili.Case {
 				lng, lat := 113.605, 34.705
@@ -121,6 +123,10 @@ func TestIntakeMatchesDirect(t *testing.T) {
 				got, err := direct.FindCase(storetest.System(), c.ID)
 				if err != nil {
 					t.Fatal(err)
+				}
+				// The HTTP API answers with the case as ReportCase filled it.
+				if filled, read := intakeJSON(t, c), intakeJSON(t, got); filled != read {
+					t.Errorf("%s: ReportCase filled\n%s\nbut FindCase reads\n%s", who, filled, read)
 				}
 				return got
 			}

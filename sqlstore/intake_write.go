@@ -33,7 +33,9 @@ type placeKey struct {
 type place struct {
 	holder, supervisor int64
 	due                *time.Time
-	err                error
+	// names are the region's and the units' names, as FindCase shows them.
+	regionName, holderName, supervisorName string
+	err                                    error
 }
 
 // placeReport works out a report's place as reportCase does: the region must be
@@ -54,7 +56,23 @@ func (tx *Tx) placeReport(ctx context.Context, a *zhili.Actor, c *zhili.Case) pl
 	}
 	kind := c.Kind
 	due, err := tx.deadline(ctx, &kind, c.Category, holder, zhili.StepAccept, tx.now)
-	return place{holder: holder, supervisor: supervisor, due: due, err: err}
+	if err != nil {
+		return place{err: err}
+	}
+	p := place{holder: holder, supervisor: supervisor, due: due}
+	p.regionName, p.holderName, p.supervisorName, p.err = tx.placeNames(ctx, c.RegionID, holder, supervisor)
+	return p
+}
+
+// placeNames reads the names a new case shows for its region, holder and
+// supervisor, so that ReportCase fills the case as FindCase would read it.
+func (tx *Tx) placeNames(ctx context.Context, region, holder, supervisor int64) (regionName, holderName, supervisorName string, err error) {
+	err = tx.queryRow(ctx, `SELECT r.name, h.name, s.name FROM regions r, units h, units s WHERE r.id = ? AND h.id = ? AND s.id = ?`,
+		region, holder, supervisor).Scan(&regionName, &holderName, &supervisorName)
+	if err != nil {
+		err = fmt.Errorf("case place names: %w", err)
+	}
+	return regionName, holderName, supervisorName, err
 }
 
 // intakeStatements are the statements of a batch, bound to its transaction.
@@ -168,6 +186,7 @@ func (tx *Tx) reportBatch(ctx context.Context, batch []*intakeReport, cache *stm
 		}
 		c := r.c
 		c.State, c.HolderUnitID, c.SupervisorUnitID, c.Due = zhili.CaseReported, p.holder, p.supervisor, p.due
+		c.RegionName, c.HolderName, c.SupervisorName = p.regionName, p.holderName, p.supervisorName
 		c.ReportedBy, c.ReportedAt, c.UpdatedAt = r.a.UserID, tx.now, tx.now
 		ok = append(ok, r)
 	}

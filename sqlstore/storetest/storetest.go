@@ -8,9 +8,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,24 +71,26 @@ func DSN(tb testing.TB, dialect string) string {
 	if base == "" {
 		tb.Skip(Env + " not set")
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "zt_" + hex.EncodeToString(b)
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
 		tb.Fatalf("connect postgres: %v", err)
 	}
 	defer admin.Close()
+	sweepOnce.Do(func() {
+		if err := Sweep(context.Background(), admin, time.Now().Add(-staleAfter)); err != nil {
+			tb.Logf("sweep test schemas: %v", err)
+		}
+	})
+	schema := schemaName(time.Now())
 	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
 		tb.Fatalf("create schema: %v", err)
 	}
+	// Cleanups run when the test ends however it ends (failure, Fatal, Skip or
+	// panic), after the database's own cleanup has closed its pools.
 	tb.Cleanup(func() {
-		c, err := sql.Open("pgx", base)
-		if err != nil {
-			return
+		if err := dropSchema(base, schema); err != nil {
+			tb.Logf("drop test schema %s (a later run sweeps it): %v", schema, err)
 		}
-		defer c.Close()
-		c.Exec(`DROP SCHEMA ` + schema + ` CASCADE`)
 	})
 	u, err := url.Parse(base)
 	if err != nil {
@@ -111,4 +117,84 @@ func As(tb testing.TB, db *sqlstore.DB, a *zhili.Actor) context.Context {
 	}
 	a.ScopePath = reg.Path
 	return zhili.NewContextWithActor(context.Background(), a)
+}
+
+// Test schemas are named zt_YYYYMMDDhhmmss_RANDOM (UTC creation time), so a sweep
+// can tell their age: PostgreSQL keeps no creation time of its own.
+const (
+	schemaPrefix = "zt_"
+	schemaTime   = "20060102150405"
+	// staleAfter is when a test schema is surely left over from a run that was
+	// killed before its cleanups ran: no test runs that long.
+	staleAfter = time.Hour
+)
+
+var sweepOnce sync.Once
+
+func schemaName(now time.Time) string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return schemaPrefix + now.UTC().Format(schemaTime) + "_" + hex.EncodeToString(b)
+}
+
+// schemaCreated parses the creation time out of a test schema's name.
+func schemaCreated(name string) (time.Time, bool) {
+	rest, ok := strings.CutPrefix(name, schemaPrefix)
+	if !ok {
+		return time.Time{}, false
+	}
+	stamp, _, ok := strings.Cut(rest, "_")
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(schemaTime, stamp)
+	return t, err == nil
+}
+
+// Sweep drops the test schemas created before cutoff: those of runs killed
+// before their cleanups ran. Each test process sweeps once, when it opens its
+// first PostgreSQL database, so the catalogue does not grow. Schemas whose names
+// carry no time are left alone.
+func Sweep(ctx context.Context, admin *sql.DB, cutoff time.Time) error {
+	rows, err := admin.QueryContext(ctx, `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'zt\_%'`)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		if t, ok := schemaCreated(name); ok && t.Before(cutoff) {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var errs []error
+	for _, name := range stale {
+		// Another process may sweep the same schema at the same moment.
+		if _, err := admin.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+name+` CASCADE`); err != nil {
+			errs = append(errs, fmt.Errorf("drop %s: %w", name, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// dropSchema drops a test schema on a connection of its own, waiting at most
+// half a minute for locks.
+func dropSchema(base, schema string) error {
+	c, err := sql.Open("pgx", base)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = c.ExecContext(ctx, `DROP SCHEMA IF EXISTS `+schema+` CASCADE`)
+	return err
 }
