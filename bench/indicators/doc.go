@@ -1,0 +1,15 @@
+// Package indicators measures the indicator engine on a synthetic city: every
+// indicator of the catalogue for the whole city and for one township over a
+// year, from the in-process column cache, beside the same indicators by their
+// raw SQL definitions and beside one plain SQL GROUP BY per source, in the same
+// run on the same database. It holds only a benchmark (nothing runs without
+// -bench):
+//
+//	go test ./bench/indicators -run '^$' -bench Indicators -benchtime 20x
+//
+// The size comes from the environment: ZHILI_BENCH_CASES (default 100000),
+// ZHILI_BENCH_LEDGER (default 20000); ZHILI_BENCH_SQLITE=FILE keeps the SQLite
+// database in FILE and reuses it when it already holds the data (generating
+// 10 million cases takes minutes). PostgreSQL runs too when ZHILI_TEST_POSTGRES
+// is set. docs/indicators.md records the figures.
+package indicators
