@@ -75,6 +75,8 @@ const (
 	ActAuditRead     Action = "audit.read"     // read and verify the audit log
 	ActBusinessRead  Action = "business.read"  // cases, ledgers, figures in scope
 	ActBusinessWrite Action = "business.write" // report and act on cases, keep ledgers
+	ActTaskAssign    Action = "task.assign"    // set, cancel and reopen work-plan tasks (下达任务)
+	ActTaskSupervise Action = "task.supervise" // write supervision notes on tasks (督办意见)
 )
 
 var (
@@ -97,6 +99,8 @@ var permissions = map[Action][]Role{
 	ActAuditRead:     {RoleAuditor},
 	ActBusinessRead:  business,
 	ActBusinessWrite: {RoleCenter, RoleTownship, RoleVillage, RoleGridMember, RoleMediator, RoleDepartment},
+	ActTaskAssign:    {RoleLeader, RoleCenter},
+	ActTaskSupervise: {RoleLeader, RoleCenter, RoleSupervisor},
 }
 
 // Can reports whether role may perform act.

@@ -31,6 +31,8 @@ func TestPermissions(t *testing.T) {
 		zhili.ActBusinessRead: {zhili.RoleLeader, zhili.RoleCenter, zhili.RoleTownship, zhili.RoleVillage, zhili.RoleGridMember,
 			zhili.RoleMediator, zhili.RoleDepartment, zhili.RoleSupervisor},
 		zhili.ActBusinessWrite: {zhili.RoleCenter, zhili.RoleTownship, zhili.RoleVillage, zhili.RoleGridMember, zhili.RoleMediator, zhili.RoleDepartment},
+		zhili.ActTaskAssign:    {zhili.RoleLeader, zhili.RoleCenter},
+		zhili.ActTaskSupervise: {zhili.RoleLeader, zhili.RoleCenter, zhili.RoleSupervisor},
 	}
 	for act, roles := range want {
 		allowed := map[zhili.Role]bool{}
