@@ -53,8 +53,6 @@ func (s *CaseService) AddAttachment(ctx context.Context, caseID int64, name, con
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(data)
-	att.CaseID, att.SHA256, att.UploadedBy, att.UploaderName = caseID, hex.EncodeToString(sum[:]), a.UserID, a.Username
 	tx, err := s.db.begin(ctx)
 	if err != nil {
 		return nil, err
@@ -74,20 +72,26 @@ func (s *CaseService) AddAttachment(ctx context.Context, caseID int64, name, con
 	if n >= zhili.MaxAttachments {
 		return nil, zhili.Errorf(zhili.ECONFLICT, "The case already has %d files, the most it may have.", n)
 	}
-	att.At = tx.now
-	if err := tx.queryRow(ctx, `INSERT INTO case_attachments (case_id, name, content_type, size, sha256, data, uploaded_by, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		caseID, att.Name, att.ContentType, att.Size, att.SHA256, data, nullID(a.UserID), ts(tx.now)).Scan(&att.ID); err != nil {
-		return nil, fmt.Errorf("insert attachment: %w", err)
-	}
-	if err := tx.audit(ctx, a, "case.attach", "case", caseID, map[string]any{"attachment_id": att.ID, "name": att.Name,
-		"content_type": att.ContentType, "size": att.Size, "sha256": att.SHA256}); err != nil {
+	if err := tx.insertAttachment(ctx, a, caseID, att, data); err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("commit attachment: %w", err)
 	}
 	return att, nil
+}
+
+// insertAttachment stores a checked file on a case and audits it, inside tx.
+func (tx *Tx) insertAttachment(ctx context.Context, a *zhili.Actor, caseID int64, att *zhili.Attachment, data []byte) error {
+	sum := sha256.Sum256(data)
+	att.CaseID, att.SHA256, att.UploadedBy, att.UploaderName, att.At = caseID, hex.EncodeToString(sum[:]), a.UserID, a.Username, tx.now
+	if err := tx.queryRow(ctx, `INSERT INTO case_attachments (case_id, name, content_type, size, sha256, data, uploaded_by, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		caseID, att.Name, att.ContentType, att.Size, att.SHA256, data, nullID(a.UserID), ts(tx.now)).Scan(&att.ID); err != nil {
+		return fmt.Errorf("insert attachment: %w", err)
+	}
+	return tx.audit(ctx, a, "case.attach", "case", caseID, map[string]any{"attachment_id": att.ID, "name": att.Name,
+		"content_type": att.ContentType, "size": att.Size, "sha256": att.SHA256})
 }
 
 const attachmentColumns = `a.id, a.case_id, a.name, a.content_type, a.size, a.sha256, COALESCE(a.uploaded_by, 0), COALESCE(u.username, ''), a.at`

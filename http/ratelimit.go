@@ -1,0 +1,58 @@
+package http
+
+import (
+	"sync"
+	"time"
+)
+
+// rateLimiter allows each key (a client address) n events per window, as a token
+// bucket refilled continuously. It lives in one process: with several instances
+// behind a balancer each allows its own share, which is what a public page needs
+// (a brake on floods, not an exact quota).
+type rateLimiter struct {
+	mu      sync.Mutex
+	n       float64
+	window  time.Duration
+	buckets map[string]*bucket
+	now     func() time.Time
+}
+
+type bucket struct {
+	tokens float64
+	at     time.Time
+}
+
+func newRateLimiter(n int, window time.Duration) *rateLimiter {
+	return &rateLimiter{n: float64(n), window: window, buckets: map[string]*bucket{}, now: time.Now}
+}
+
+// allow takes one token for key and reports whether there was one.
+func (l *rateLimiter) allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	b, ok := l.buckets[key]
+	if !ok {
+		if len(l.buckets) > 100000 { // forget idle clients rather than grow without bound
+			l.prune(now)
+		}
+		b = &bucket{tokens: l.n, at: now}
+		l.buckets[key] = b
+	}
+	b.tokens = min(l.n, b.tokens+now.Sub(b.at).Seconds()*l.n/l.window.Seconds())
+	b.at = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// prune drops the buckets that have refilled completely.
+func (l *rateLimiter) prune(now time.Time) {
+	for k, b := range l.buckets {
+		if now.Sub(b.at) >= l.window {
+			delete(l.buckets, k)
+		}
+	}
+}
