@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/width"
+
+	"github.com/zhili-project/zhili"
 )
 
 // WriteAccounts prints the demo accounts as a table for the terminal, one
@@ -57,6 +59,8 @@ func displayWidth(s string) int {
 
 // String summarises the county in one line for logs.
 func (r *Result) String() string {
-	return fmt.Sprintf("%d townships, %d villages (%d communities), %d grids (%d dedicated), %d units, %d people in %d positions, %d accounts, in %s",
-		r.Townships, r.Villages, r.Communities, r.Grids, r.DedicatedGrids, r.Units, r.People, r.Positions, len(r.Accounts), r.Elapsed.Round(1e6))
+	return fmt.Sprintf("%d townships, %d villages (%d communities), %d grids (%d dedicated), %d units, %d people in %d positions, "+
+		"%d demo and %d working accounts, %d cases and %d sweeps up to %s, in %s",
+		r.Townships, r.Villages, r.Communities, r.Grids, r.DedicatedGrids, r.Units, r.People, r.Positions, len(r.Accounts),
+		r.WorkingAccounts, r.Cases, r.Sweeps, r.Today.In(zhili.ChinaTime).Format("2006-01-02"), r.Elapsed.Round(1e6))
 }

@@ -11,10 +11,13 @@
 //	res.WriteAccounts(os.Stdout)
 //
 // Seed refuses, changing nothing, if the database already has a region. It
-// writes through the ordinary services, so every row is validated, every ID
-// number and phone is encrypted and every step is in the audit chain; it is not
-// one transaction, so if it fails part-way, drop the database and start again.
-// Passwords are hashed as the database is configured (sqlstore.DB.FastPasswords).
+// imports the regions and their boundaries through the region service, then
+// writes units, people, positions, accounts, a year of cases and the daily
+// sweeps in one transaction (sqlstore.DemoBatch): the same rows, timeline events
+// and audit entries the services would have written day by day, the audit chain
+// in time order, every ID number and phone encrypted and masked. If it fails
+// part-way, drop the database and start again. Passwords of the demo accounts
+// are hashed as the database is configured (sqlstore.DB.FastPasswords).
 //
 // # The county
 //
@@ -128,4 +131,51 @@
 // With an empty Options.Password every account gets its own random 14-character
 // password that passes password.CheckPolicy; the CLI prints them once. The three
 // administrators must still enrol a second factor at first login.
+//
+// Besides the demo accounts the county works with about 1,150 working accounts
+// (Result.WorkingAccounts): every grid member in post (wg + the grid code's last
+// nine digits + a number), an operator for every village office (cw + the
+// village code's last six digits, linked to its grid leader), township office
+// and township centre (the township's pinyin, and pinyin+"zz") and department
+// (sifa, renshe, minzheng…). Their passwords are random and thrown away: an
+// administrator resets one to use it.
+//
+// # Cases
+//
+// Options.CasesPerGrid cases a year per grid (default 15, about 12,300), reported
+// on working days (fewer at weekends) between 08:00 and 18:00 China time in the
+// year up to Options.Today. Kinds: disputes 58％ (in the dispute categories of
+// the case category tree, neighbours and families most), hazards 17％,
+// livelihood needs 14％, labour complaints 7％ (workers, wages owed in fen, and
+// on resolution the workers paid and wages recovered) and emergencies 4％.
+// Parties have valid fictional ID numbers and phones. A case comes by a grid
+// member's report (held by the village), a walk-in at the township office, the
+// hotline or the web (held by the township centre) or a department.
+//
+// Each case runs through the workflow with the rules of the services: the
+// holder accepts, a township assigns it down to the village, to a department
+// or the mediation centre, the holder starts and resolves it with a method and an
+// outcome, the supervising unit verifies, visits (satisfaction 1–5) and closes.
+// Deadlines come from the deadline table and the working calendar; a step done
+// after its deadline gets the supervision job's 督办 event and case_overdue row
+// at the job's ten-minute run. About 11％ of cases are handled late, 9％ visited
+// more than ten days after resolution, 7％ of village cases escalated, some
+// assigned cases returned, some extended, suspended and resumed, about 2％ linked as
+// duplicates, 1％ of disputes rejected, 2％ stuck at a step long overdue. Actions that would
+// fall after today are not taken, so recent cases are open at every step.
+//
+// # Sweeps
+//
+// For the Options.SweepDays days before today (default 30) every grid member in
+// post files the day's 日排查 most days (96％ of working days, 88％ of weekends;
+// one member in twenty is lax), in the evening or the next morning, so
+// yesterday's missing-sweeps list names a few grids.
+//
+// # Later data
+//
+// Fillers runs after the batch, through the services: the market regulator and
+// its account (org_fill.go), the report settings (settings_fill.go), a year of
+// ledger records for every ledger (ledger_fill.go), department reports for every
+// metric (deptreport_fill.go) and the work plan's tasks (task_fill.go). Together
+// they make every FIGURES.md figure non-zero (figures_fill_test.go).
 package demo

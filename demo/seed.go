@@ -2,9 +2,11 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
+	crand "crypto/rand"
 	"fmt"
 	"math/big"
+	"math/rand/v2"
+	"runtime/debug"
 	"time"
 
 	"github.com/zhili-project/zhili"
@@ -29,6 +31,15 @@ type Options struct {
 	// Password is the password of every demo account. Empty gives each account its
 	// own strong random password, printed once in the Result.
 	Password string
+	// Today is the demo's "today": the cases cover the year up to it and the
+	// sweeps the days before it. Zero takes the database clock's now.
+	Today time.Time
+	// CasesPerGrid is the number of cases a year per grid; default 15, negative
+	// for none.
+	CasesPerGrid int
+	// SweepDays is how many days before today grid members have filed their daily
+	// sweeps; default 30, negative for none.
+	SweepDays int
 }
 
 // Defaults of Options.
@@ -36,6 +47,8 @@ const (
 	DefaultTownships           = 12
 	DefaultVillagesPerTownship = 17
 	DefaultGridsPerVillage     = 4
+	DefaultCasesPerGrid        = 15
+	DefaultSweepDays           = 30
 )
 
 // Account is one demo account and its first password.
@@ -61,7 +74,13 @@ type Result struct {
 	People         int           // people, including those who have left their post
 	Positions      int           // positions, current and ended
 	Accounts       []Account     // the demo accounts, in the order of the package documentation
-	Elapsed        time.Duration // how long Seed took
+	// WorkingAccounts are the other accounts: grid members, village, township and
+	// department operators, with passwords nobody knows.
+	WorkingAccounts int
+	Cases           int           // cases reported in the year before Today
+	Sweeps          int           // daily sweeps filed
+	Today           time.Time     // the demo's today
+	Elapsed         time.Duration // how long Seed took
 }
 
 // withDefaults fills zero fields and checks the rest.
@@ -75,6 +94,12 @@ func (o Options) withDefaults() (Options, error) {
 	if o.GridsPerVillage == 0 {
 		o.GridsPerVillage = DefaultGridsPerVillage
 	}
+	if o.CasesPerGrid == 0 {
+		o.CasesPerGrid = DefaultCasesPerGrid
+	}
+	if o.SweepDays == 0 {
+		o.SweepDays = DefaultSweepDays
+	}
 	switch {
 	case o.Townships < 1 || o.Townships > MaxTownships:
 		return o, zhili.Errorf(zhili.EINVALID, "The demo county has 1 to %d townships, not %d.", MaxTownships, o.Townships)
@@ -82,6 +107,10 @@ func (o Options) withDefaults() (Options, error) {
 		return o, zhili.Errorf(zhili.EINVALID, "A demo township has 1 to 99 villages, not %d.", o.VillagesPerTownship)
 	case o.GridsPerVillage < 1 || o.GridsPerVillage > 50:
 		return o, zhili.Errorf(zhili.EINVALID, "A demo village has 1 to 50 grids, not %d.", o.GridsPerVillage)
+	case o.CasesPerGrid > 200:
+		return o, zhili.Errorf(zhili.EINVALID, "A demo grid has at most 200 cases a year, not %d.", o.CasesPerGrid)
+	case o.SweepDays > 366:
+		return o, zhili.Errorf(zhili.EINVALID, "Demo sweeps go back at most 366 days, not %d.", o.SweepDays)
 	}
 	if o.Password != "" {
 		if err := password.CheckPolicy(o.Password); err != nil {
@@ -122,13 +151,80 @@ func Seed(ctx context.Context, db *sqlstore.DB, opt Options) (*Result, error) {
 			}
 		}
 	}
-	w := &writer{plan: p, db: db, regionID: map[string]int64{}, unitID: map[string]int64{}, personID: map[*personSpec]int64{}}
-	res, err := w.write(ctx, passwords)
+	res, err := write(ctx, db, p, opt, passwords)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	res.Elapsed = time.Since(began)
 	return res, nil
+}
+
+// write stores the plan: the regions through the region service, then units,
+// people, positions, accounts, a year of cases and the sweeps in one batch, then
+// the Fillers.
+func write(ctx context.Context, db *sqlstore.DB, p *plan, opt Options, passwords []string) (*Result, error) {
+	// The batch holds a few hundred thousand small rows; collecting garbage less
+	// often while it is built saves a quarter of the time.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
+	today := opt.Today
+	if today.IsZero() {
+		today = db.Clock.Now()
+	}
+	today = today.UTC().Truncate(time.Microsecond)
+	// The county was set up some weeks before the year of cases, on a working morning.
+	setup := zhili.StartOfDay(today.AddDate(-1, 0, -45)).Add(9 * time.Hour).UTC()
+	w := &writer{plan: p, db: db, sys: zhili.ActorFromContext(ctx), setup: setup, regionID: map[string]int64{}, unitID: map[string]int64{},
+		unit: map[string]*unitInfo{}, unitByID: map[int64]*unitInfo{}, members: map[*node][]member{}, personID: map[*personSpec]int64{},
+		accountOf: map[string]*zhili.Actor{}, res: &Result{Today: today}}
+	if err := w.writeRegions(ctx); err != nil {
+		return nil, err
+	}
+	b, err := db.BeginDemoBatch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer b.Rollback()
+	w.b = b
+	rng := rand.New(rand.NewPCG(uint64(opt.Seed), 0xca5e_0000_9901))
+	if err := w.writeUnits(ctx); err != nil {
+		return nil, err
+	}
+	if err := w.writePeople(ctx); err != nil {
+		return nil, err
+	}
+	if err := w.writeAccounts(ctx, passwords, rng); err != nil {
+		return nil, err
+	}
+	if err := b.Flush(ctx); err != nil {
+		return nil, err
+	}
+	if opt.CasesPerGrid > 0 || opt.SweepDays > 0 {
+		s, err := w.simulate(ctx, today, opt, rng)
+		if err != nil {
+			return nil, err
+		}
+		if opt.SweepDays > 0 {
+			s.sweeps(opt.SweepDays, rng)
+		}
+		if w.res.Cases, w.res.Sweeps, err = s.write(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.Commit(ctx); err != nil {
+		return nil, err
+	}
+	county, err := sqlstore.NewRegionService(db).FindRegionByCode(ctx, CountyCode)
+	if err != nil {
+		return nil, fmt.Errorf("read county back: %w", err)
+	}
+	w.res.County = county
+	f := &Fill{DB: db, Today: today, Seed: opt.Seed, County: county, Regions: w.regionID, Units: w.unitID, Accounts: w.accountOf}
+	for _, fill := range Fillers {
+		if err := fill.Run(ctx, f); err != nil {
+			return nil, fmt.Errorf("%s: %w", fill.Name, err)
+		}
+	}
+	return w.res, nil
 }
 
 // Password alphabets: no 0/O, 1/l/I, so a password read off a screen is typed right.
@@ -143,7 +239,7 @@ const (
 // passes password.CheckPolicy: upper and lower case, digits and a symbol.
 func NewPassword() (string, error) {
 	pick := func(set string) (byte, error) {
-		n, err := rand.Int(rand.Reader, big.NewInt(int64(len(set))))
+		n, err := crand.Int(crand.Reader, big.NewInt(int64(len(set))))
 		if err != nil {
 			return 0, fmt.Errorf("demo: random password: %w", err)
 		}

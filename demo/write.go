@@ -3,33 +3,70 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/zhili-project/zhili"
+	"github.com/zhili-project/zhili/password"
+	"github.com/zhili-project/zhili/sensitive"
 	"github.com/zhili-project/zhili/sqlstore"
 )
 
-// writer stores a plan through the services, so every row is validated,
-// encrypted and audited like any other.
+// unitInfo is a written unit with what the case workflow needs of it.
+type unitInfo struct {
+	*unitSpec
+	id    int64
+	actor *zhili.Actor // the account that acts for the unit on cases
+}
+
+// writer stores a plan: regions through the region service, everything else in
+// one sqlstore.DemoBatch with the rows and audit entries the services write.
 type writer struct {
 	*plan
 	db       *sqlstore.DB
+	b        *sqlstore.DemoBatch
+	sys      *zhili.Actor
+	setup    time.Time // when the county was set up: before the first case
+	tick     time.Time // the time of the next setup row
 	regionID map[string]int64
 	unitID   map[string]int64
+	unit     map[string]*unitInfo // by key
+	unitByID map[int64]*unitInfo
+	members  map[*node][]member // the grid members' accounts, by grid
 	personID map[*personSpec]int64
+	// accountOf is every account by username.
+	accountOf map[string]*zhili.Actor
+	res       *Result
 }
 
-// write stores regions, boundaries, units, people with their positions, and the
-// accounts with the given passwords, in that order.
-func (w *writer) write(ctx context.Context, passwords []string) (*Result, error) {
+// now returns the setup time of the next row, a little after the last.
+func (w *writer) now() time.Time {
+	w.tick = w.tick.Add(20 * time.Millisecond)
+	return w.tick
+}
+
+// member is a grid member's account and the day their post began.
+type member struct {
+	actor *zhili.Actor
+	grid  *node
+	start string
+}
+
+// writeRegions imports the regions and their boundaries through the region
+// service, on a clock set to the setup day.
+func (w *writer) writeRegions(ctx context.Context) error {
+	saved := w.db.Clock
+	w.db.Clock = &zhili.FixedClock{T: w.setup}
+	defer func() { w.db.Clock = saved }()
 	regions := sqlstore.NewRegionService(w.db)
 	if _, err := regions.ImportRegions(ctx, w.rows()); err != nil {
-		return nil, fmt.Errorf("import regions: %w", err)
+		return fmt.Errorf("import regions: %w", err)
 	}
-	res := &Result{}
+	res := w.res
 	for offset := 0; ; {
 		page, total, err := regions.FindRegions(ctx, zhili.RegionFilter{Offset: offset, Limit: 1000})
 		if err != nil {
-			return nil, fmt.Errorf("read regions back: %w", err)
+			return fmt.Errorf("read regions back: %w", err)
 		}
 		for _, r := range page {
 			w.regionID[r.Code] = r.ID
@@ -52,52 +89,232 @@ func (w *writer) write(ctx context.Context, passwords []string) (*Result, error)
 			break
 		}
 	}
+	w.db.Clock = &zhili.FixedClock{T: w.setup.Add(time.Minute)}
 	if _, err := regions.SetBoundaries(ctx, w.boundaries()); err != nil {
-		return nil, fmt.Errorf("set boundaries: %w", err)
+		return fmt.Errorf("set boundaries: %w", err)
 	}
-	units := sqlstore.NewUnitService(w.db)
+	w.tick = w.setup.Add(2 * time.Minute)
+	return nil
+}
+
+// writeUnits inserts the units as UnitService.CreateUnit would.
+func (w *writer) writeUnits(ctx context.Context) error {
+	var rows [][]any
 	for _, u := range w.units {
-		unit := &zhili.Unit{Kind: u.kind, Name: u.name, RegionID: w.regionID[u.region.Code], ParentID: w.unitID[u.parent], Code: u.code}
-		if err := units.CreateUnit(ctx, unit); err != nil {
-			return nil, fmt.Errorf("unit %s: %w", u.name, err)
+		id, err := w.b.NextID(ctx, "units")
+		if err != nil {
+			return err
 		}
-		w.unitID[u.key] = unit.ID
+		at := w.now()
+		regionID := w.regionID[u.region.Code]
+		rows = append(rows, []any{id, string(u.kind), u.name, regionID, nullID(w.unitID[u.parent]), u.code, sqlstore.DemoTS(at)})
+		if err := w.b.Audit(w.sys, at, "unit.create", "unit", id, map[string]any{"kind": u.kind, "name": u.name, "region_id": regionID}); err != nil {
+			return err
+		}
+		w.unitID[u.key] = id
+		w.unit[u.key] = &unitInfo{unitSpec: u, id: id}
+		w.unitByID[id] = w.unit[u.key]
 	}
-	res.Units = len(w.units)
-	people := sqlstore.NewPersonService(w.db)
+	w.res.Units = len(w.units)
+	return w.b.Insert(ctx, "units", []string{"id", "kind", "name", "region_id", "parent_id", "code", "created_at"}, rows)
+}
+
+// writePeople inserts the people, encrypted and masked, and their positions, as
+// PersonService.CreatePerson and CreatePosition would.
+func (w *writer) writePeople(ctx context.Context) error {
+	if w.db.Cipher == nil {
+		return fmt.Errorf("create person: no field key configured for sensitive fields")
+	}
+	var people, positions [][]any
 	for _, ps := range w.people {
-		person := &zhili.Person{Name: ps.name, RegionID: w.regionID[ps.home.Code], IDNumber: ps.idNumber, Phone: ps.phone}
-		if err := people.CreatePerson(ctx, person); err != nil {
-			return nil, fmt.Errorf("person %s: %w", ps.name, err)
+		id, err := w.b.NextID(ctx, "people")
+		if err != nil {
+			return err
 		}
-		w.personID[ps] = person.ID
+		idEnc, err := w.db.Cipher.Encrypt(ps.idNumber)
+		if err != nil {
+			return fmt.Errorf("encrypt id number: %w", err)
+		}
+		phoneEnc, err := w.db.Cipher.Encrypt(ps.phone)
+		if err != nil {
+			return fmt.Errorf("encrypt phone: %w", err)
+		}
+		at, home := w.now(), w.regionID[ps.home.Code]
+		people = append(people, []any{id, ps.name, home, idEnc, w.db.Cipher.Blind(ps.idNumber), sensitive.MaskIDNumber(ps.idNumber),
+			phoneEnc, sensitive.MaskPhone(ps.phone), sqlstore.DemoTS(at)})
+		if err := w.b.Audit(w.sys, at, "person.create", "person", id, map[string]any{"name": sensitive.MaskName(ps.name), "region_id": home}); err != nil {
+			return err
+		}
+		w.personID[ps] = id
 		for _, at := range ps.positions {
-			pos := &zhili.Position{PersonID: person.ID, Role: at.role, UnitID: w.unitID[at.unit], Start: at.start, End: at.end}
+			pid, err := w.b.NextID(ctx, "positions")
+			if err != nil {
+				return err
+			}
+			pos := zhili.Position{ID: pid, PersonID: id, Role: at.role, UnitID: w.unitID[at.unit], Start: at.start, End: at.end}
 			if at.place != nil {
 				pos.RegionID = w.regionID[at.place.Code]
+			} else {
+				pos.RegionID = w.regionID[w.unit[at.unit].region.Code]
 			}
-			if err := people.CreatePosition(ctx, pos); err != nil {
-				return nil, fmt.Errorf("position of %s: %w", ps.name, err)
+			positions = append(positions, []any{pid, id, string(pos.Role), pos.RegionID, nullID(pos.UnitID), pos.Start, nullString(pos.End)})
+			if err := w.b.Audit(w.sys, w.now(), "position.create", "position", pid, pos); err != nil {
+				return err
 			}
-			res.Positions++
+			w.res.Positions++
 		}
 	}
-	res.People = len(w.people)
-	users := sqlstore.NewUserService(w.db)
-	for k, a := range w.accounts {
-		c := zhili.UserCreate{Username: a.username, Name: a.name, Role: a.role, UnitID: w.unitID[a.unit],
-			PersonID: w.personID[a.person], Password: passwords[k]}
-		u, err := users.CreateUser(ctx, c)
-		if err != nil {
-			return nil, fmt.Errorf("account %s: %w", a.username, err)
-		}
-		res.Accounts = append(res.Accounts, Account{Username: u.Username, Name: u.Name, Role: u.Role, RoleLabel: u.Role.Label(),
-			Unit: u.UnitName, Password: passwords[k], PersonID: u.PersonID})
+	w.res.People = len(w.people)
+	if err := w.b.Insert(ctx, "people", []string{"id", "name", "region_id", "id_number_enc", "id_number_blind", "id_number_masked",
+		"phone_enc", "phone_masked", "created_at"}, people); err != nil {
+		return err
 	}
-	county, err := regions.FindRegionByCode(ctx, CountyCode)
-	if err != nil {
-		return nil, fmt.Errorf("read county back: %w", err)
-	}
-	res.County = county
-	return res, nil
+	return w.b.Insert(ctx, "positions", []string{"id", "person_id", "role", "region_id", "unit_id", "start_day", "end_day"}, positions)
 }
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// cheapHash is how the working accounts' unknown random passwords are hashed: a
+// 24-character random password needs no slow hash, and ~1,200 slow hashes would
+// take minutes.
+var cheapHash = password.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}
+
+// account is one account to insert.
+type account struct {
+	username, name string
+	role           zhili.Role
+	unit           string
+	person         *personSpec
+	password       string // the demo accounts' printed password, or "" for a random unknown one
+}
+
+// writeAccounts inserts the demo accounts (with their printed passwords, hashed
+// as the database is configured) and the working accounts of the county (with
+// random passwords nobody knows: an administrator resets one to hand it out), as
+// UserService.CreateUser would.
+func (w *writer) writeAccounts(ctx context.Context, passwords []string, rng *rand.Rand) error {
+	var all []account
+	for k, a := range w.accounts {
+		all = append(all, account{a.username, a.name, a.role, a.unit, a.person, passwords[k]})
+	}
+	all = append(all, w.workingAccounts(rng)...)
+	var rows [][]any
+	for _, a := range all {
+		pw, hash := a.password, ""
+		var err error
+		if pw != "" {
+			hash, err = w.db.DemoHashPassword(pw)
+		} else {
+			if pw, err = NewPassword(); err == nil {
+				hash, err = password.HashWith(pw+pw, cheapHash)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("hash password: %w", err)
+		}
+		id, err := w.b.NextID(ctx, "users")
+		if err != nil {
+			return err
+		}
+		at, unitID := w.now(), w.unitID[a.unit]
+		rows = append(rows, []any{id, a.username, a.name, string(a.role), unitID, nullID(w.personID[a.person]), hash, sqlstore.DemoTS(at), sqlstore.DemoTS(at)})
+		if err := w.b.Audit(w.sys, at, "user.create", "user", id, map[string]any{"username": a.username, "role": a.role, "unit_id": unitID}); err != nil {
+			return err
+		}
+		actor := &zhili.Actor{UserID: id, Username: a.username, Role: a.role, UnitID: unitID, IP: "10.99.0.1"}
+		w.accountOf[a.username] = actor
+		if a.role == zhili.RoleGridMember && a.person != nil {
+			for _, at := range a.person.positions {
+				if at.role == zhili.PositionGridMember && at.end == "" {
+					w.members[at.place] = append(w.members[at.place], member{actor: actor, grid: at.place, start: at.start})
+				}
+			}
+		}
+		if u := w.unit[a.unit]; u.actor == nil && a.role != zhili.RoleGridMember && a.role != zhili.RoleLeader && !a.role.IsAdmin() && a.role != zhili.RoleSupervisor {
+			u.actor = actor
+		}
+		if k := len(w.res.Accounts); k < len(w.accounts) {
+			w.res.Accounts = append(w.res.Accounts, Account{Username: a.username, Name: a.name, Role: a.role, RoleLabel: a.role.Label(),
+				Unit: w.unit[a.unit].name, Password: a.password, PersonID: w.personID[a.person]})
+		}
+	}
+	w.res.WorkingAccounts = len(all) - len(w.accounts)
+	// The county office's supervising steps are taken by the county centre's operator.
+	w.unit["office:"+CountyCode].actor = w.unit["center:"+string(zhili.UnitGovernanceCenter)].actor
+	return w.b.Insert(ctx, "users", []string{"id", "username", "name", "role", "unit_id", "person_id", "password_hash",
+		"password_changed_at", "created_at"}, rows)
+}
+
+// workingAccounts are the accounts the county works with besides the demo ones:
+// every grid member in post, one operator for each village office, township
+// office and township centre, and one user for each department.
+func (w *writer) workingAccounts(rng *rand.Rand) []account {
+	taken := map[string]bool{}
+	linked := map[*personSpec]bool{}
+	for _, a := range w.accounts {
+		taken["unit:"+a.unit] = true
+		linked[a.person] = true
+	}
+	gen := &names{rng: rng, used: map[string]bool{}}
+	var out []account
+	add := func(username string, role zhili.Role, unit string, person *personSpec) {
+		if taken["unit:"+unit] && role != zhili.RoleGridMember {
+			return
+		}
+		name, _ := gen.person()
+		if person != nil {
+			name = person.name
+		}
+		out = append(out, account{username: username, name: name, role: role, unit: unit, person: person})
+	}
+	for _, tn := range w.towns {
+		add(tn.town.pinyin, zhili.RoleTownship, "office:"+tn.Code, nil)
+		add(tn.town.pinyin+"zz", zhili.RoleCenter, "gc:"+tn.Code, nil)
+		for _, v := range tn.children {
+			add("cw"+v.Code[6:], zhili.RoleVillage, "office:"+v.Code, w.holder(zhili.PositionGridLeader, v))
+		}
+	}
+	for _, d := range departments {
+		add(deptUsernames[d.code], zhili.RoleDepartment, "dept:"+d.code, nil)
+	}
+	inGrid := map[*node]int{}
+	for _, ps := range w.people {
+		for _, at := range ps.positions {
+			if at.role != zhili.PositionGridMember || at.end != "" || linked[ps] {
+				continue
+			}
+			linked[ps] = true
+			inGrid[at.place]++
+			add(fmt.Sprintf("wg%s%d", at.place.Code[6:], inGrid[at.place]), zhili.RoleGridMember, "office:"+at.place.parent.Code, ps)
+		}
+	}
+	return out
+}
+
+// holder is the person in post for role at place today, or nil.
+func (w *writer) holder(role zhili.PositionRole, place *node) *personSpec {
+	for _, ps := range w.people {
+		for _, at := range ps.positions {
+			if at.role == role && at.place == place && at.end == "" {
+				return ps
+			}
+		}
+	}
+	return nil
+}
+
+// deptUsernames are the department users' usernames (gongan is a demo account).
+var deptUsernames = map[string]string{"police": "gongan", "court": "fayuan", "procuratorate": "jianchayuan", "justice": "sifa",
+	"labor": "renshe", "civil_affairs": "minzheng", "housing": "zhujian", "finance": "jinrong", "education": "jiaoyu"}

@@ -35,6 +35,7 @@ func (m *Main) seedDemo(ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "Seeded the demo county: %s\nDemo accounts (administrators set up a second factor at first login):\n%s", res, buf.String())
+	fmt.Fprintf(m.Stdout, "The county's %d other accounts (grid members wg…, village operators cw…, township and department operators) have random passwords nobody knows; reset one as secadmin to use it (docs/demo.md).\n", res.WorkingAccounts)
 	if accountsFile != "" {
 		if err := os.WriteFile(accountsFile, buf.Bytes(), 0o600); err != nil {
 			m.Log.Warn("could not keep the demo account list", "file", accountsFile, "err", err)
