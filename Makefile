@@ -5,7 +5,7 @@ VENDOR  := http/static/vendor
 ASSETS  := $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js $(VENDOR)/leaflet.js $(VENDOR)/leaflet.css
 VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: run build test test-race vet bench assets clean
+.PHONY: run build test test-race vet bench assets clean browser
 
 ## run: build everything and start zhili on ./zhili.db with the demo county
 run: build
@@ -16,7 +16,7 @@ build: assets
 	$(GO) build -ldflags "-X main.Version=$(VERSION)" -o bin/zhili ./cmd/zhili
 
 ## test: vet and every test; PostgreSQL too when ZHILI_TEST_POSTGRES is set (.ci/run sets it)
-test: assets vet
+test: assets vet browser
 	$(GO) test -count=1 ./...
 
 test-race: assets
@@ -29,6 +29,13 @@ vet:
 ## bench: the benchmarks whose figures are recorded in docs/benchmarks.md
 bench:
 	$(GO) test ./geo/ -run '^$$' -bench Locate -benchtime=1000000x
+	$(GO) test ./bench/indicators/ -run '^$$' -bench Indicators -benchtime=10x -v
+
+## browser: install Debian's chromium and a CJK font for the browser tests (e2e/), and
+## LibreOffice for the report conversion test (report/), when missing
+browser:
+	@bash scripts/ensure-browser
+	@bash scripts/ensure-libreoffice
 
 ## assets: fetch the front-end packages from npm and copy their built files
 assets: $(ASSETS)

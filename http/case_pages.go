@@ -19,6 +19,7 @@ func (s *Server) casePageRoutes() {
 	s.mux.HandleFunc("GET /cases/{id}", s.handleCasePage)
 	s.mux.HandleFunc("POST /cases/{id}/act", s.handleCaseActForm)
 	s.mux.HandleFunc("POST /cases/{id}/reveal", s.handleCaseRevealForm)
+	s.mux.HandleFunc("POST /cases/{id}/attachments", s.handleAttachmentForm)
 	s.mux.HandleFunc("POST /cases/searches", s.handleSavedSearchForm)
 	s.mux.HandleFunc("POST /cases/searches/{id}/delete", s.handleSavedSearchDeleteForm)
 	s.mux.HandleFunc("GET /queue", s.handleQueuePage)
@@ -153,9 +154,12 @@ type caseView struct {
 	Revealed  bool
 	CanReveal bool
 	Events    []*zhili.CaseEvent
-	Forms     []*actionForm
-	Targets   []*zhili.Unit
-	Methods   []string
+	// Attachments are the case's files (photos, agreements), without their data.
+	Attachments []*zhili.Attachment
+	CanAttach   bool
+	Forms       []*actionForm
+	Targets     []*zhili.Unit
+	Methods     []string
 }
 
 // caseFailure is a submitted action form that failed, to show again.
@@ -181,6 +185,10 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, id int64, stat
 		v.Parties, v.Revealed = revealed, true
 	}
 	if v.Events, err = s.Cases.CaseTimeline(ctx, id); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if v.Attachments, v.CanAttach, err = s.attachmentsOf(ctx, d); err != nil {
 		s.Error(w, r, err)
 		return
 	}

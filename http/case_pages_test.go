@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"testing"
@@ -189,6 +190,7 @@ func TestMobileReport(t *testing.T) {
 		t.Fatalf("case.js: %d", status)
 	}
 
+	photo := "\xff\xd8\xff not really a jpeg"
 	send := func(fields map[string]string) (int, string) {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
@@ -196,7 +198,7 @@ func TestMobileReport(t *testing.T) {
 			mw.WriteField(k, v)
 		}
 		fw, _ := mw.CreateFormFile("photo", "scene.jpg")
-		fw.Write([]byte("\xff\xd8\xff not really a jpeg"))
+		fw.Write([]byte(photo))
 		mw.Close()
 		resp, err := grid.Post(e.srv.URL+"/m/report", mw.FormDataContentType(), &buf)
 		if err != nil {
@@ -211,7 +213,63 @@ func TestMobileReport(t *testing.T) {
 		t.Fatalf("point outside: %d %.2000s", status, body)
 	}
 	status, body = send(map[string]string{"kind": "hazard", "category": "fire", "title": "消防通道堵塞", "lat": "34.705", "lng": "113.605", "crs": "wgs84"})
-	if status != 200 || !strings.Contains(body, "上报成功") || !strings.Contains(body, "石桥村第一网格") || !strings.Contains(body, "本次照片未保存") {
+	if status != 200 || !strings.Contains(body, "上报成功") || !strings.Contains(body, "石桥村第一网格") || !strings.Contains(body, "现场照片已随事件保存") {
 		t.Fatalf("phone report: %d %.2000s", status, body)
+	}
+	// The photo is stored with the case.
+	if status, body, _ := get(t, grid, e.srv.URL+"/api/v1/cases/1/attachments"); status != 200 || !strings.Contains(body, `"image/jpeg"`) {
+		t.Fatalf("photo of the phone report: %d %s", status, body)
+	}
+	// A photo that is no image sends the form back, reason at the field, and
+	// enters no case.
+	photo = "not a photo at all"
+	status, body = send(map[string]string{"kind": "hazard", "category": "fire", "title": "楼道堆物", "lat": "34.705", "lng": "113.605", "crs": "wgs84"})
+	if status != 400 || !strings.Contains(body, `<span class="ferr">照片须为`) || !strings.Contains(body, `value="楼道堆物"`) {
+		t.Fatalf("phone report with a bad photo: %d %.2000s", status, body)
+	}
+	if status, _, _ := get(t, grid, e.srv.URL+"/api/v1/cases/2"); status != 404 {
+		t.Fatalf("a report with a refused photo entered case 2: %d", status)
+	}
+}
+
+// TestCasePageAttachments uploads a photo from the case page, sees it listed with
+// its thumbnail, and gets the reason at the top when a file is refused.
+func TestCasePageAttachments(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, "sqlite")
+	cases := sqlstore.NewCaseService(e.db)
+	c := &zhili.Case{Kind: zhili.KindHazard, Category: "fire", Title: "石桥村柴草堆放", RegionID: e.f.GridA.ID}
+	mustCreate(t, cases.ReportCase(e.f.Ctx(t, e.db, "gridA"), c, nil))
+	village := e.pageUser(t, "villageA")
+	upload := func(name, ctype string, data []byte) (int, http.Header) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, name))
+		h.Set("Content-Type", ctype)
+		part, _ := mw.CreatePart(h)
+		part.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest("POST", fmt.Sprintf("%s/cases/%d/attachments", e.srv.URL, c.ID), &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := village.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header
+	}
+	if status, hdr := upload("现场.png", "image/png", pngFile); status != http.StatusSeeOther || hdr.Get("Location") != fmt.Sprintf("/cases/%d#attachments", c.ID) {
+		t.Fatalf("upload: %d %v", status, hdr)
+	}
+	if status, _ := upload("x.sh", "text/plain", []byte("#!/bin/sh\n")); status != http.StatusBadRequest {
+		t.Fatalf("script upload: %d", status)
+	}
+	status, body, _ := get(t, village, fmt.Sprintf("%s/cases/%d", e.srv.URL, c.ID))
+	if status != http.StatusOK || !strings.Contains(body, "现场.png") || !strings.Contains(body, "<img src=") || !strings.Contains(body, "上传附件") {
+		t.Fatalf("case page: %d", status)
+	}
+	if atts, _ := cases.Attachments(storetest.System(), c.ID); len(atts) != 1 {
+		t.Fatalf("%d attachments stored", len(atts))
 	}
 }

@@ -3,8 +3,11 @@ package http
 import (
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -198,8 +201,60 @@ func (s *Server) handleMobileReportPage(w http.ResponseWriter, r *http.Request) 
 	s.render(w, r, http.StatusOK, "case_mobile.html", page{Title: "网格员上报", Data: p})
 }
 
-// maxReportUpload bounds the phone form, whose photo is not stored yet.
-const maxReportUpload = 16 << 20
+// maxReportUpload bounds the phone form: the fields and one photo.
+const maxReportUpload = zhili.MaxAttachmentSize + 1<<20
+
+// reportPhoto is the photo sent with the phone form.
+type reportPhoto struct {
+	name, contentType string
+	data              []byte
+}
+
+// photoFromForm reads the form's photo, if one was chosen, and checks it as the
+// attachment store will (an image of an allowed type, at most MaxAttachmentSize,
+// what its declared type says), so that a refused photo sends the form back
+// before the case is entered. It returns the Chinese reason for the photo field.
+func photoFromForm(r *http.Request) (*reportPhoto, string) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File["photo"]) == 0 {
+		return nil, ""
+	}
+	hdr := r.MultipartForm.File["photo"][0]
+	if hdr.Filename == "" && hdr.Size == 0 {
+		return nil, "" // the field was left empty
+	}
+	if hdr.Size > zhili.MaxAttachmentSize {
+		return nil, fmt.Sprintf("照片不能超过 %dMB", zhili.MaxAttachmentSize>>20)
+	}
+	f, err := hdr.Open()
+	if err != nil {
+		return nil, "照片读取失败，请重新选择"
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, zhili.MaxAttachmentSize+1))
+	switch {
+	case err != nil:
+		return nil, "照片读取失败，请重新选择"
+	case len(data) == 0:
+		return nil, "照片是空文件，请重新拍摄"
+	case len(data) > zhili.MaxAttachmentSize:
+		return nil, fmt.Sprintf("照片不能超过 %dMB", zhili.MaxAttachmentSize>>20)
+	}
+	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(data))
+	if !strings.HasPrefix(sniffed, "image/") || !slices.Contains(zhili.AttachmentTypes, sniffed) {
+		return nil, "照片须为 JPEG、PNG 或 WebP 图片"
+	}
+	declared := strings.TrimSpace(hdr.Header.Get("Content-Type"))
+	if declared != "" {
+		mt, _, err := mime.ParseMediaType(declared)
+		if mt == "image/jpg" || mt == "image/pjpeg" { // what some phones send
+			mt = "image/jpeg"
+		}
+		if err != nil || (mt != sniffed && mt != "application/octet-stream") {
+			return nil, "照片内容与文件类型不符"
+		}
+	}
+	return &reportPhoto{name: hdr.Filename, contentType: declared, data: data}, ""
+}
 
 func (s *Server) handleMobileReportForm(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requirePage(w, r); !ok {
@@ -217,21 +272,49 @@ func (s *Server) handleMobileReportForm(w http.ResponseWriter, r *http.Request) 
 		err = r.ParseForm()
 	}
 	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "case_mobile.html", page{Title: "网格员上报", Error: "提交的内容过大或格式不正确（照片不超过 16MB）。", Data: p})
+		msg := fmt.Sprintf("提交的内容过大或格式不正确（照片不超过 %dMB）。", zhili.MaxAttachmentSize>>20)
+		s.render(w, r, http.StatusBadRequest, "case_mobile.html", page{Title: "网格员上报", Error: msg, Data: p})
 		return
 	}
 	if r.FormValue("source") == "" {
 		r.Form.Set("source", string(zhili.SourceGrid))
 	}
+	photo, bad := photoFromForm(r)
+	if bad != "" {
+		// Check the rest of the form too, so every mistake shows at once.
+		_, _, errs := reportFromForm(r)
+		errs["photo"] = bad + "（请重新选择照片）"
+		p.Values, p.Errs = r.Form, errs
+		s.render(w, r, http.StatusBadRequest, "case_mobile.html", page{Title: "网格员上报", Error: "填写有误，请检查标出的项目。", Data: p})
+		return
+	}
 	c, status, msg := s.submitReport(r, p)
 	if c == nil {
+		if photo != nil {
+			p.Errs["photo"] = "请重新选择照片"
+		}
 		s.render(w, r, status, "case_mobile.html", page{Title: "网格员上报", Error: msg, Data: p})
 		return
 	}
 	done := &reportPage{Done: c, Categories: p.Categories, Regions: p.Regions, Values: url.Values{}, Errs: map[string]string{}}
 	msg = "上报成功，事件编号 " + c.No + "。"
-	if r.MultipartForm != nil && len(r.MultipartForm.File["photo"]) > 0 {
-		msg += "照片上传功能即将开放，本次照片未保存。"
+	var failed string
+	if photo != nil {
+		svc, err := s.caseAttachments()
+		if err == nil {
+			_, err = svc.AddAttachment(r.Context(), c.ID, photo.name, photo.contentType, photo.data)
+		}
+		if err != nil {
+			// The checks above make this rare: the case stands, the page says
+			// the photo did not, so it can be added on the case page.
+			if zhili.ErrorCode(err) == zhili.EINTERNAL {
+				s.Logger.Error("attach report photo", "case", c.ID, "err", err)
+			}
+			m, _ := zhError(err)
+			failed = "照片未能保存：" + m + " 请在事件页面重新上传。"
+		} else {
+			msg += "现场照片已随事件保存。"
+		}
 	}
-	s.render(w, r, http.StatusOK, "case_mobile.html", page{Title: "网格员上报", Message: msg, Data: done})
+	s.render(w, r, http.StatusOK, "case_mobile.html", page{Title: "网格员上报", Message: msg, Error: failed, Data: done})
 }
