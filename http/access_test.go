@@ -137,11 +137,11 @@ var accessRows = []accessRow{
 		ghost: fixed("/api/v1/cases/999999/timeline")},
 	// A comment is repeatable. B's office holds the case and the county office
 	// supervises it; the supervisor and leader roles sit in the county office and
-	// may not write. (The leader is refused as the supervising unit although as an
-	// overseer a leader may comment: sqlstore's may() requires business.write as
-	// soon as the actor plays any side besides overseer.)
+	// may not write. The leader comments as an overseer all the same (any side that
+	// may take the action will do, with its own permission); the supervisor role
+	// oversees nothing.
 	{pattern: "POST /api/v1/cases/{id}/actions", method: "POST", def: 403,
-		want:  map[string]int{"townB": 200, "center": 200, "leader": 403, "townA": 404, "villageA": 404, "gridA": 404},
+		want:  map[string]int{"townB": 200, "center": 200, "leader": 200, "townA": 404, "villageA": 404, "gridA": 404},
 		path:  func(_ *testEnv, ids accessIDs) string { return fmt.Sprint("/api/v1/cases/", ids.caseB, "/actions") },
 		ghost: fixed("/api/v1/cases/999999/actions"),
 		body: func(*testEnv, accessIDs) any {
@@ -220,6 +220,209 @@ var accessRows = []accessRow{
 			return fmt.Sprint("/api/v1/cases/", e.attachmentB().caseID, "/attachments/", e.attachmentB().attID)
 		},
 		ghost: fixed("/api/v1/cases/999999/attachments/1")},
+	// Work-plan tasks (http/task.go) on a task owned by township B's office: leaders
+	// and the centre set them, supervisors add notes, everyone in scope reads.
+	{pattern: "GET /api/v1/tasks", method: "GET", path: fixed("/api/v1/tasks"), def: 200,
+		want: map[string]int{"sysadmin": 403, "secadmin": 403, "auditor": 403}},
+	{pattern: "POST /api/v1/tasks", method: "POST", def: 403, want: map[string]int{"leader": 201, "center": 201},
+		path: fixed("/api/v1/tasks"),
+		body: func(e *testEnv, _ accessIDs) any {
+			return map[string]any{"title": "河东村安全隐患整治", "owner_unit_id": e.f.Offices[e.f.VillageB.Code].ID, "due": "2026-04-30"}
+		}},
+	{pattern: "GET /api/v1/tasks/{id}", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path:  func(e *testEnv, _ accessIDs) string { return fmt.Sprint("/api/v1/tasks/", e.taskB()) },
+		ghost: fixed("/api/v1/tasks/999999")},
+	{pattern: "POST /api/v1/tasks/{id}/notes", method: "POST", def: 403,
+		want:  map[string]int{"leader": 200, "center": 200, "supervisor": 200, "townA": 404, "villageA": 404, "gridA": 404},
+		path:  func(e *testEnv, _ accessIDs) string { return fmt.Sprint("/api/v1/tasks/", e.taskB(), "/notes") },
+		ghost: fixed("/api/v1/tasks/999999/notes"),
+		body: func(*testEnv, accessIDs) any {
+			return map[string]string{"kind": "supervision", "text": "请按期办结", "state": "open"}
+		}},
+	// The rhythm (http/rhythm*.go) on township B: its lists read like B's records;
+	// the far side gets 404, as for a region that does not exist.
+	{pattern: "POST /api/v1/daily-checks", method: "POST", def: 403,
+		want: map[string]int{"center": 201, "townB": 201, "mediator": 201, "department": 201, "townA": 404, "villageA": 404, "gridA": 404},
+		path: fixed("/api/v1/daily-checks"),
+		body: func(e *testEnv, _ accessIDs) any { return map[string]any{"grid_code": e.f.GridB.Code, "found": 0} }},
+	{pattern: "GET /api/v1/daily-checks", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: func(e *testEnv, _ accessIDs) string {
+			e.rhythmB()
+			return "/api/v1/daily-checks?day=2026-03-01&under=" + e.f.TownB.Code
+		},
+		ghost: fixed("/api/v1/daily-checks?day=2026-03-01&under=419901999000")},
+	{pattern: "GET /api/v1/daily-checks/missing", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: func(e *testEnv, _ accessIDs) string {
+			return "/api/v1/daily-checks/missing?day=2026-03-01&under=" + e.f.TownB.Code
+		},
+		ghost: fixed("/api/v1/daily-checks/missing?day=2026-03-01&under=419901999000")},
+	{pattern: "GET /api/v1/weekly-review", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: func(e *testEnv, _ accessIDs) string {
+			return "/api/v1/weekly-review?week=2026-W10&under=" + e.f.TownB.Code
+		},
+		ghost: fixed("/api/v1/weekly-review?week=2026-W10&under=419901999000")},
+	{pattern: "GET /api/v1/overdue-visits", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path:  func(e *testEnv, _ accessIDs) string { return "/api/v1/overdue-visits?under=" + e.f.TownB.Code },
+		ghost: fixed("/api/v1/overdue-visits?under=419901999000")},
+	{pattern: "GET /api/v1/dispatch-list", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: func(e *testEnv, _ accessIDs) string {
+			return "/api/v1/dispatch-list?on=2026-03-20&under=" + e.f.TownB.Code
+		},
+		ghost: fixed("/api/v1/dispatch-list?on=2026-03-20&under=419901999000")},
+	{pattern: "GET /api/v1/monthly-bulletin", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: func(e *testEnv, _ accessIDs) string {
+			return "/api/v1/monthly-bulletin?month=2026-03&under=" + e.f.TownB.Code
+		},
+		ghost: fixed("/api/v1/monthly-bulletin?month=2026-03&under=419901999000")},
+	{pattern: "GET /api/v1/rhythm-reports/{job}/{period}", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: func(e *testEnv, _ accessIDs) string {
+			e.rhythmB()
+			return "/api/v1/rhythm-reports/daily_checks/2026-03-01?under=" + e.f.TownB.Code
+		},
+		ghost: fixed("/api/v1/rhythm-reports/daily_checks/2026-03-01?under=419901999000")},
+	// The scheduler's runs, the calendar and the deadline table are the
+	// deployment's: read by every region role, changed by the system administrator
+	// and the county centre. A deletion succeeds once; the next caller finds nothing.
+	{pattern: "GET /api/v1/job-runs", method: "GET", path: fixed("/api/v1/job-runs"), def: 403, want: map[string]int{"sysadmin": 200, "center": 200}},
+	{pattern: "GET /api/v1/calendar", method: "GET", path: fixed("/api/v1/calendar?from=2026-01-01&to=2026-12-31"), def: 200, want: map[string]int{"auditor": 403}},
+	{pattern: "PUT /api/v1/calendar", method: "PUT", path: fixed("/api/v1/calendar"), def: 403, want: map[string]int{"sysadmin": 200, "center": 200},
+		body: func(*testEnv, accessIDs) any {
+			return map[string]any{"days": []map[string]any{{"day": "2026-10-02", "workday": false, "name": "国庆节"}}}
+		}},
+	{pattern: "DELETE /api/v1/calendar/{day}", method: "DELETE", def: 403, want: map[string]int{"sysadmin": 204, "center": 404},
+		path: func(e *testEnv, _ accessIDs) string { return "/api/v1/calendar/" + e.rhythmB().day }},
+	{pattern: "GET /api/v1/deadline-rules", method: "GET", path: fixed("/api/v1/deadline-rules"), def: 200, want: map[string]int{"auditor": 403}},
+	{pattern: "PUT /api/v1/deadline-rules", method: "PUT", path: fixed("/api/v1/deadline-rules"), def: 403, want: map[string]int{"sysadmin": 200, "center": 200},
+		body: func(*testEnv, accessIDs) any {
+			return map[string]any{"kind": "dispute", "category": "neighbour", "level": 2, "step": "handle", "working_days": 7}
+		}},
+	{pattern: "DELETE /api/v1/deadline-rules/{id}", method: "DELETE", def: 403, want: map[string]int{"sysadmin": 204, "center": 404},
+		path: func(e *testEnv, _ accessIDs) string { return fmt.Sprint("/api/v1/deadline-rules/", e.rhythmB().ruleID) }},
+	// The public page's endpoints (http/public.go) answer anyone, logged in or not;
+	// the tracking code is the only key, and the status holds no person's data.
+	{pattern: "POST /api/v1/public/reports", method: "POST", def: 201, want: map[string]int{"": 201},
+		path: fixed("/api/v1/public/reports"),
+		body: func(e *testEnv, _ accessIDs) any {
+			return map[string]any{"kind": "livelihood", "category": "water", "title": "停水三天", "region_code": e.f.VillageB.Code}
+		}},
+	{pattern: "GET /api/v1/public/reports/{code}", method: "GET", def: 200, want: map[string]int{"": 200},
+		path: func(e *testEnv, _ accessIDs) string { return "/api/v1/public/reports/" + e.publicB() }},
+	{pattern: "POST /api/v1/public/reports/{code}/rating", method: "POST", def: 409, want: map[string]int{"": 409},
+		path: func(e *testEnv, _ accessIDs) string { return "/api/v1/public/reports/" + e.publicB() + "/rating" },
+		body: func(*testEnv, accessIDs) any { return map[string]int{"satisfaction": 5} }},
+	// Department reports (http/dept_report.go): a figure for township B's village
+	// submitted by the county police; only department accounts submit and correct,
+	// business roles read within their scope.
+	{pattern: "GET /api/v1/department-metrics", method: "GET", path: fixed("/api/v1/department-metrics"), def: 200},
+	{pattern: "GET /api/v1/department-reports", method: "GET", def: 200,
+		want:  map[string]int{"sysadmin": 403, "secadmin": 403, "auditor": 403, "townA": 400, "villageA": 400, "gridA": 400},
+		path:  deptListPath,
+		ghost: fixed("/api/v1/department-reports?region=419901999000")},
+	{pattern: "POST /api/v1/department-reports", method: "POST", def: 403, want: map[string]int{"department": 201},
+		path: fixed("/api/v1/department-reports"),
+		body: func(e *testEnv, _ accessIDs) any {
+			return map[string]any{"figures": []any{map[string]any{"metric": "crime.solved", "region_code": e.f.VillageB.Code,
+				"period_start": "2026-02-01", "period_end": "2026-02-28", "value": 3}}}
+		}},
+	{pattern: "POST /api/v1/department-reports/import", method: "POST", def: 403, want: map[string]int{"department": 400},
+		path: fixed("/api/v1/department-reports/import")},
+	{pattern: "POST /api/v1/department-reports/{id}/correct", method: "POST", def: 403, want: map[string]int{"department": 200},
+		path:  deptReportPath("/correct"),
+		ghost: fixed("/api/v1/department-reports/999999/correct"),
+		body:  func(*testEnv, accessIDs) any { return map[string]any{"value": 5, "note": "补报"} }},
+	{pattern: "GET /api/v1/department-reports/{id}/history", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path:  deptReportPath("/history"),
+		ghost: fixed("/api/v1/department-reports/999999/history")},
+	{pattern: "POST /api/v1/department-tokens", method: "POST", def: 403, want: map[string]int{"sysadmin": 201},
+		path: fixed("/api/v1/department-tokens"),
+		body: func(e *testEnv, _ accessIDs) any {
+			return map[string]any{"unit_id": e.f.Users["department"].UnitID, "name": "警综平台"}
+		}},
+	{pattern: "GET /api/v1/department-tokens", method: "GET", path: fixed("/api/v1/department-tokens"), def: 403,
+		want: map[string]int{"sysadmin": 200, "secadmin": 200}},
+	{pattern: "DELETE /api/v1/department-tokens/{id}", method: "DELETE", def: 403, want: map[string]int{"sysadmin": 204},
+		path:  deptTokenPath,
+		ghost: fixed("/api/v1/department-tokens/999999")},
+	// Ledgers (http/ledger*.go): legal publicity events of township B's village;
+	// business roles read in scope, writers write in scope, the administrators
+	// see schemas only. The deletion succeeds once; later callers find nothing.
+	{pattern: "GET /api/v1/ledgers", method: "GET", path: fixed("/api/v1/ledgers"), def: 200},
+	{pattern: "GET /api/v1/ledgers/{name}", method: "GET", path: fixed("/api/v1/ledgers/legal_publicity"), def: 200},
+	{pattern: "GET /api/v1/ledgers/{name}/records", method: "GET", def: 200,
+		want:  map[string]int{"sysadmin": 403, "secadmin": 403, "auditor": 403, "townA": 400, "villageA": 400, "gridA": 400},
+		path:  ledgerRegionPath("/records?region="),
+		ghost: fixed("/api/v1/ledgers/legal_publicity/records?region=419901999000")},
+	{pattern: "POST /api/v1/ledgers/{name}/records", method: "POST", def: 403,
+		want: map[string]int{"center": 201, "townB": 201, "mediator": 201, "department": 201, "townA": 400, "villageA": 400, "gridA": 400},
+		path: fixed("/api/v1/ledgers/legal_publicity/records"),
+		body: func(e *testEnv, _ accessIDs) any {
+			return map[string]any{"region_code": e.f.VillageB.Code, "data": map[string]any{"date": "2026-02-11", "kind": "lecture", "title": "讲座"}}
+		}},
+	{pattern: "GET /api/v1/ledgers/{name}/records/{id}", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path:  ledgerPath(func(ids ledgerIDs) string { return fmt.Sprint("/records/", ids.keep) }),
+		ghost: fixed("/api/v1/ledgers/legal_publicity/records/999999")},
+	{pattern: "PATCH /api/v1/ledgers/{name}/records/{id}", method: "PATCH", def: 403,
+		want:  map[string]int{"center": 200, "townB": 200, "mediator": 200, "department": 200, "townA": 404, "villageA": 404, "gridA": 404},
+		path:  ledgerPath(func(ids ledgerIDs) string { return fmt.Sprint("/records/", ids.keep) }),
+		ghost: fixed("/api/v1/ledgers/legal_publicity/records/999999"),
+		body:  func(*testEnv, accessIDs) any { return map[string]any{"data": map[string]any{"participants": 90}} }},
+	{pattern: "GET /api/v1/ledgers/{name}/records/{id}/history", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path:  ledgerPath(func(ids ledgerIDs) string { return fmt.Sprint("/records/", ids.keep, "/history") }),
+		ghost: fixed("/api/v1/ledgers/legal_publicity/records/999999/history")},
+	{pattern: "DELETE /api/v1/ledgers/{name}/records/{id}", method: "DELETE", def: 404,
+		want:  map[string]int{"sysadmin": 403, "secadmin": 403, "auditor": 403, "leader": 403, "supervisor": 403, "center": 204},
+		path:  ledgerPath(func(ids ledgerIDs) string { return fmt.Sprint("/records/", ids.del) }),
+		ghost: fixed("/api/v1/ledgers/legal_publicity/records/999999")},
+	{pattern: "POST /api/v1/ledgers/{name}/import", method: "POST", def: 403,
+		want: map[string]int{"center": 400, "townA": 400, "townB": 400, "villageA": 400, "gridA": 400, "mediator": 400, "department": 400},
+		path: fixed("/api/v1/ledgers/legal_publicity/import")},
+	{pattern: "GET /api/v1/ledgers/{name}/template.xlsx", method: "GET", def: 200, want: map[string]int{"sysadmin": 403, "secadmin": 403, "auditor": 403},
+		path: fixed("/api/v1/ledgers/legal_publicity/template.xlsx")},
+	{pattern: "GET /api/v1/ledgers/{name}/export", method: "GET", def: 200,
+		want:  map[string]int{"sysadmin": 403, "secadmin": 403, "auditor": 403, "townA": 400, "villageA": 400, "gridA": 400},
+		path:  ledgerRegionPath("/export?format=csv&region="),
+		ghost: fixed("/api/v1/ledgers/legal_publicity/export?format=csv&region=419901999000")},
+	// Reports (http/report.go): every business role renders and reads reports of
+	// its own area; a region outside it answers like a template that does not exist.
+	{pattern: "GET /api/v1/reports", method: "GET", path: fixed("/api/v1/reports"), def: 200,
+		want: map[string]int{"sysadmin": 403, "secadmin": 403, "auditor": 403}},
+	{pattern: "POST /api/v1/reports/{name}/render", method: "POST", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: fixed("/api/v1/reports/monthly_bulletin/render"), ghost: fixed("/api/v1/reports/no_such_report/render"), body: renderB},
+	{pattern: "GET /api/v1/report-archive", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path:  func(e *testEnv, _ accessIDs) string { return "/api/v1/report-archive?under=" + e.f.TownB.Code },
+		ghost: fixed("/api/v1/report-archive?under=419901999000")},
+	{pattern: "GET /api/v1/report-archive/{id}", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path:  func(e *testEnv, _ accessIDs) string { return fmt.Sprint("/api/v1/report-archive/", e.reportArchiveB()) },
+		ghost: fixed("/api/v1/report-archive/999999")},
+	// Indicators (http/indicator.go): the catalogue for anyone signed in; values and
+	// drill-downs for business roles within their scope, a region outside it
+	// answering like one that does not exist.
+	{pattern: "GET /api/v1/indicators", method: "GET", path: fixed("/api/v1/indicators"), def: 200},
+	{pattern: "GET /api/v1/indicators/{id}", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: func(e *testEnv, _ accessIDs) string {
+			return "/api/v1/indicators/dispute.total?from=2026-01-01&to=2026-12-31&region=" + e.f.TownB.Code
+		},
+		ghost: fixed("/api/v1/indicators/dispute.total?from=2026-01-01&to=2026-12-31&region=419901999000")},
+	{pattern: "GET /api/v1/indicators/{id}/records", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: func(e *testEnv, _ accessIDs) string {
+			return "/api/v1/indicators/dispute.total/records?from=2026-01-01&to=2026-12-31&region=" + e.f.TownB.Code
+		},
+		ghost: fixed("/api/v1/indicators/dispute.total/records?from=2026-01-01&to=2026-12-31&region=419901999000")},
+	// The cockpit (http/cockpit.go): business roles within their scope; a region
+	// outside it answers like one that does not exist.
+	cockpitRow("summary", ""), cockpitRow("trend", ""), cockpitRow("map", "&metric=overdue"), cockpitRow("board", ""),
+	// Assessment (http/assess.go): business roles; township B's assessment is out
+	// of reach for the far side, like a region that does not exist.
+	{pattern: "GET /api/v1/assessments", method: "GET", path: fixed("/api/v1/assessments"), def: 200,
+		want: map[string]int{"auditor": 403, "sysadmin": 403, "secadmin": 403}},
+	{pattern: "GET /api/v1/assessments/{scheme}", method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path: func(e *testEnv, _ accessIDs) string {
+			return "/api/v1/assessments/township_quarterly?period=2026-Q1&region=" + e.f.TownB.Code
+		},
+		ghost: fixed("/api/v1/assessments/township_quarterly?period=2026-Q1&region=419901999000")},
+	// Notices (http/notice.go): every account reads and marks its own.
+	{pattern: "GET /api/v1/notices", method: "GET", path: fixed("/api/v1/notices"), def: 200},
+	{pattern: "POST /api/v1/notices/{id}/read", method: "POST", path: fixed("/api/v1/notices/all/read"), def: 200},
 	// Last: it ends the sessions the rows above use.
 	{pattern: "POST /api/v1/logout", method: "POST", path: fixed("/api/v1/logout"), def: 200, want: map[string]int{"": 200}},
 }
@@ -272,6 +475,14 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		})
 	}
+}
+
+// cockpitRow is the access row of a cockpit panel asked for township B.
+func cockpitRow(panel, extra string) accessRow {
+	q := "?from=2026-01-01&to=2026-12-31" + extra + "&region="
+	return accessRow{pattern: "GET /api/v1/cockpit/" + panel, method: "GET", def: 200, want: with(readB(), "sysadmin", 403, "secadmin", 403),
+		path:  func(e *testEnv, _ accessIDs) string { return "/api/v1/cockpit/" + panel + q + e.f.TownB.Code },
+		ghost: fixed("/api/v1/cockpit/" + panel + q + "419901999000")}
 }
 
 func isOutsideB(u string) bool {

@@ -9,8 +9,10 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zhili-project/zhili"
+	"github.com/zhili-project/zhili/indicator"
 	"github.com/zhili-project/zhili/sqlstore"
 	"github.com/zhili-project/zhili/sqlstore/storetest"
 	"github.com/zhili-project/zhili/totp"
@@ -21,6 +23,8 @@ type testEnv struct {
 	db  *sqlstore.DB
 	f   *storetest.Fixture
 	srv *httptest.Server
+	// server is the zhili server behind srv, for tests that tune it.
+	server *Server
 	// tokens holds a logged-in session per fixture user, second factor passed.
 	tokens map[string]string
 }
@@ -34,10 +38,20 @@ func newTestEnv(t *testing.T, dialect string) *testEnv {
 	s.Auth, s.Regions, s.Units = sqlstore.NewAuthService(db), sqlstore.NewRegionService(db), sqlstore.NewUnitService(db)
 	s.People, s.Users, s.Audit = sqlstore.NewPersonService(db), sqlstore.NewUserService(db), sqlstore.NewAuditService(db)
 	s.Locate, s.DB = sqlstore.NewLocateService(db), db
-	s.Cases = sqlstore.NewCaseService(db)
+	cases := sqlstore.NewCaseService(db)
+	s.Cases, s.Queues, s.Attachments = cases, cases, cases
+	s.Tasks = sqlstore.NewTaskService(db)
+	s.Public = sqlstore.NewPublicService(db, sqlstore.NewLocateService(db))
+	s.publicSubmits = newRateLimiter(1000, time.Minute) // the matrix calls as every role
+	s.Rhythm, s.Calendar = sqlstore.NewRhythmService(db), sqlstore.NewCalendarService(db)
+	s.DeptReports, s.DeptTokens = sqlstore.NewDepartmentReportService(db), sqlstore.NewDepartmentTokenService(db)
+	s.Reports = newTestReports(db) // http/report_test.go
+	s.Indicators = indicator.NewEngine(indicator.Default(), sqlstore.NewIndicatorStore(db, indicator.Default()))
+	s.Cockpit = sqlstore.NewCockpitService(db)
+	s.Assess, s.Notices = sqlstore.NewAssessService(db), sqlstore.NewNoticeService(db) // http/assess*.go, notice.go
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
-	return &testEnv{db: db, f: f, srv: srv, tokens: map[string]string{}}
+	return &testEnv{db: db, f: f, srv: srv, server: s, tokens: map[string]string{}}
 }
 
 // do sends a request with the session token of token (none if empty) and returns

@@ -25,7 +25,7 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"kindLabel":  func(k zhili.RegionKind) string { return k.Label() },
 	"unitLabel":  func(k zhili.UnitKind) string { return k.Label() },
 	"posLabel":   func(k zhili.PositionRole) string { return k.Label() },
-}).Funcs(caseFuncs).ParseFS(templateFS, "templates/*.html"))
+}).Funcs(caseFuncs).Funcs(publicFuncs).ParseFS(templateFS, "templates/*.html"))
 
 // page is what every template receives.
 type page struct {
@@ -36,11 +36,16 @@ type page struct {
 	Error   string
 	Message string
 	Data    any
+	// Crumbs are steps a page adds to its breadcrumbs between its menu entry and
+	// its title (menu.go); Nav is filled by render.
+	Crumbs []crumb
+	Nav    *nav
 }
 
 func (s *Server) pageRoutes() {
 	sub, _ := fs.Sub(staticFS, "static")
 	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(sub)))
+	s.mux.Handle("GET /favicon.ico", http.RedirectHandler("/static/favicon.svg", http.StatusMovedPermanently))
 	s.mux.HandleFunc("GET /login", s.handleLoginPage)
 	s.mux.HandleFunc("POST /login", s.handleLoginForm)
 	s.mux.HandleFunc("GET /login/totp", s.handleTOTPPage)
@@ -51,6 +56,9 @@ func (s *Server) pageRoutes() {
 	s.mux.HandleFunc("GET /admin/users", s.handleUsersPage)
 	s.mux.HandleFunc("GET /admin/audit", s.handleAuditPage)
 	s.casePageRoutes()
+	s.taskPageRoutes()
+	s.publicPageRoutes()
+	s.deptPageRoutes()
 }
 
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
@@ -60,6 +68,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if p.Actor != nil && p.User == nil && p.Actor.Role != "" {
 		p.User, _ = s.Users.FindUser(r.Context(), p.Actor.UserID)
 	}
+	p.Nav = s.navFor(r, p)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := templates.ExecuteTemplate(w, name, p); err != nil {
@@ -72,7 +81,17 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, status, "error.html", page{Title: http.StatusText(status), Error: msg})
+	title, ok := statusTitles[status]
+	if !ok {
+		title = http.StatusText(status)
+	}
+	s.render(w, r, status, "error.html", page{Title: title, Error: msg})
+}
+
+// statusTitles are the Chinese titles of the error pages.
+var statusTitles = map[int]string{
+	http.StatusBadRequest: "请求有误", http.StatusForbidden: "无权访问", http.StatusNotFound: "页面不存在或无权查看",
+	http.StatusConflict: "操作冲突", http.StatusTooManyRequests: "操作过于频繁", http.StatusInternalServerError: "系统错误",
 }
 
 // requirePage sends anonymous visitors to the login page and administrators who

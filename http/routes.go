@@ -54,6 +54,31 @@ func (s *Server) apiRoutes() []route {
 		{"POST /api/v1/saved-searches", s.handleSavedSearchCreate},
 		{"DELETE /api/v1/saved-searches/{id}", s.handleSavedSearchDelete},
 
+		{"POST /api/v1/daily-checks", s.handleDailyCheckFile},
+		{"GET /api/v1/daily-checks", s.handleDailyCheckList},
+		{"GET /api/v1/daily-checks/missing", s.handleMissingChecks},
+		{"GET /api/v1/weekly-review", s.handleWeeklyReview},
+		{"GET /api/v1/overdue-visits", s.handleOverdueVisits},
+		{"GET /api/v1/dispatch-list", s.handleDispatchList},
+		{"GET /api/v1/monthly-bulletin", s.handleMonthlyBulletin},
+		{"GET /api/v1/rhythm-reports/{job}/{period}", s.handleRhythmReport},
+		{"GET /api/v1/job-runs", s.handleJobRuns},
+		{"GET /api/v1/calendar", s.handleCalendarList},
+		{"PUT /api/v1/calendar", s.handleCalendarSet},
+		{"DELETE /api/v1/calendar/{day}", s.handleCalendarDelete},
+		{"GET /api/v1/deadline-rules", s.handleDeadlineRuleList},
+		{"PUT /api/v1/deadline-rules", s.handleDeadlineRuleSet},
+		{"DELETE /api/v1/deadline-rules/{id}", s.handleDeadlineRuleDelete},
+
+		{"GET /api/v1/tasks", s.handleTaskList},
+		{"POST /api/v1/tasks", s.handleTaskCreate},
+		{"GET /api/v1/tasks/{id}", s.handleTaskGet},
+		{"POST /api/v1/tasks/{id}/notes", s.handleTaskNote},
+
+		{"POST /api/v1/public/reports", s.handlePublicSubmit},
+		{"GET /api/v1/public/reports/{code}", s.handlePublicTrack},
+		{"POST /api/v1/public/reports/{code}/rating", s.handlePublicRate},
+
 		{"GET /api/v1/users", s.handleUserList},
 		{"POST /api/v1/users", s.handleUserCreate},
 		{"GET /api/v1/users/{id}", s.handleUserGet},
@@ -61,6 +86,47 @@ func (s *Server) apiRoutes() []route {
 
 		{"GET /api/v1/audit", s.handleAuditList},
 		{"GET /api/v1/audit/verify", s.handleAuditVerify},
+
+		{"GET /api/v1/reports", s.handleReportList},
+		{"POST /api/v1/reports/{name}/render", s.handleReportRender},
+		{"GET /api/v1/report-archive", s.handleReportArchiveList},
+		{"GET /api/v1/report-archive/{id}", s.handleReportArchiveGet},
+
+		{"GET /api/v1/department-metrics", s.handleDeptMetrics},
+		{"GET /api/v1/department-reports", s.handleDeptReportList},
+		{"POST /api/v1/department-reports", s.handleDeptReportSubmit},
+		{"POST /api/v1/department-reports/import", s.handleDeptReportImport},
+		{"POST /api/v1/department-reports/{id}/correct", s.handleDeptReportCorrect},
+		{"GET /api/v1/department-reports/{id}/history", s.handleDeptReportHistory},
+		{"POST /api/v1/department-tokens", s.handleDeptTokenCreate},
+		{"GET /api/v1/department-tokens", s.handleDeptTokenList},
+		{"DELETE /api/v1/department-tokens/{id}", s.handleDeptTokenRevoke},
+
+		{"GET /api/v1/ledgers", s.handleLedgerList},
+		{"GET /api/v1/ledgers/{name}", s.handleLedgerSchema},
+		{"GET /api/v1/ledgers/{name}/records", s.handleLedgerRecords},
+		{"POST /api/v1/ledgers/{name}/records", s.handleLedgerRecordCreate},
+		{"GET /api/v1/ledgers/{name}/records/{id}", s.handleLedgerRecordGet},
+		{"PATCH /api/v1/ledgers/{name}/records/{id}", s.handleLedgerRecordPatch},
+		{"DELETE /api/v1/ledgers/{name}/records/{id}", s.handleLedgerRecordDelete},
+		{"GET /api/v1/ledgers/{name}/records/{id}/history", s.handleLedgerRecordHistory},
+		{"POST /api/v1/ledgers/{name}/import", s.handleLedgerImport},
+		{"GET /api/v1/ledgers/{name}/template.xlsx", s.handleLedgerTemplate},
+		{"GET /api/v1/ledgers/{name}/export", s.handleLedgerExport},
+
+		{"GET /api/v1/indicators", s.handleIndicatorList},
+		{"GET /api/v1/indicators/{id}", s.handleIndicatorGet},
+		{"GET /api/v1/indicators/{id}/records", s.handleIndicatorRecords},
+
+		{"GET /api/v1/cockpit/summary", s.handleCockpitSummary},
+		{"GET /api/v1/cockpit/trend", s.handleCockpitTrend},
+		{"GET /api/v1/cockpit/map", s.handleCockpitMap},
+		{"GET /api/v1/cockpit/board", s.handleCockpitBoard},
+
+		{"GET /api/v1/assessments", s.handleAssessSchemes},       // http/assess.go
+		{"GET /api/v1/assessments/{scheme}", s.handleAssessment}, // http/assess.go
+		{"GET /api/v1/notices", s.handleNoticeList},              // http/notice.go
+		{"POST /api/v1/notices/{id}/read", s.handleNoticeRead},   // http/notice.go
 	}
 }
 
@@ -75,6 +141,12 @@ func (s *Server) routes() {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]string{"code": "not_found", "message": "No such endpoint."}})
 	})
 	s.pageRoutes()
+	s.rhythmPageRoutes()
+	s.ledgerPageRoutes()
+	s.reportPageRoutes()
+	s.indicatorPageRoutes()
+	s.cockpitPageRoutes()
+	s.assessPageRoutes() // http/assess_pages.go
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

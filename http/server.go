@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/zhili-project/zhili"
+	"github.com/zhili-project/zhili/assess"
+	"github.com/zhili-project/zhili/report"
 )
 
 // LocateService answers point→grid questions.
@@ -45,13 +47,51 @@ type Server struct {
 	Locate  LocateService
 	Cases   zhili.CaseService
 	DB      Pinger
+	// Rhythm and Calendar serve the sweeps, the rhythm's lists, the holiday
+	// calendar and the deadline table (http/rhythm*.go).
+	Rhythm   zhili.RhythmService
+	Calendar zhili.CalendarService
+
+	// Queues and Attachments are the work-queue and attachment sides of cases;
+	// the store implements them on the same value as Cases.
+	Queues      zhili.CaseQueueService
+	Attachments zhili.CaseAttachmentService
+	// Tasks is the work plan's tasks (工作任务 / 督办).
+	Tasks zhili.TaskService
+	// Public serves the anonymous public reporting page (群众网上反映).
+	Public zhili.PublicService
+	// DeptReports and DeptTokens serve department reports and the tokens of
+	// department systems (http/dept*.go).
+	DeptReports zhili.DepartmentReportService
+	DeptTokens  zhili.DepartmentTokenService
+	// Ledgers keeps ledger records; LedgerCatalog holds the schemas (nil: the
+	// schemas shipped in the binary). See http/ledger*.go.
+	Ledgers       zhili.LedgerService
+	LedgerCatalog zhili.LedgerCatalog
+
+	// Reports renders and archives reports (http/report*.go, docs/reports.md).
+	Reports *report.Service
+	// Indicators computes the figures and their drill-downs (http/indicator*.go,
+	// docs/indicators.md).
+	Indicators zhili.IndicatorService
+	// Cockpit computes the cockpit's panels (http/cockpit*.go, docs/cockpit.md).
+	Cockpit zhili.CockpitService
+	// Assess scores the assessment schemes (http/assess*.go, docs/assessment.md);
+	// Notices is each account's own notice list (http/notice.go).
+	Assess  assess.Service
+	Notices report.NoticeStore
+
+	// publicSubmits and publicReads brake the public endpoints per client address.
+	publicSubmits, publicReads *rateLimiter
 
 	metrics *metrics
 }
 
 // NewServer returns a server with its routes; set the services before Open.
 func NewServer() *Server {
-	s := &Server{mux: http.NewServeMux(), Logger: slog.Default(), metrics: newMetrics()}
+	s := &Server{mux: http.NewServeMux(), Logger: slog.Default(), metrics: newMetrics(),
+		publicSubmits: newRateLimiter(publicLimits.Submit, publicLimits.Window),
+		publicReads:   newRateLimiter(publicLimits.Read, publicLimits.Window)}
 	s.routes()
 	return s
 }
@@ -61,6 +101,7 @@ func NewServer() *Server {
 func (s *Server) Handler() http.Handler {
 	var h http.Handler = s.mux
 	h = s.authenticate(h)
+	h = s.authenticateDeptToken(h) // department tokens, before sessions (http/dept_token.go)
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = securityHeaders(h)
 	h = s.observe(h)

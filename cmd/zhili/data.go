@@ -25,6 +25,12 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 		return fmt.Errorf("%w: zhili import regions|boundaries FILE", errUsage)
 	}
 	kind := args[0]
+	if kind == "department-reports" {
+		return m.importDepartmentReports(ctx, args[1:]) // cmd/zhili/deptreport.go
+	}
+	if kind == "ledger" {
+		return m.importLedger(ctx, args[1:]) // cmd/zhili/ledger.go
+	}
 	fs := flag.NewFlagSet("import "+kind, flag.ContinueOnError)
 	m.Config.dbFlags(fs)
 	property := fs.String("property", "code", "boundaries: the feature property holding the region code")
@@ -77,11 +83,16 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(m.Stdout, "imported %s: %d boundaries\n", path, n)
 		return nil
+	case "calendar":
+		return m.importCalendar(ctx, path, f)
 	}
 	return fmt.Errorf("%w: unknown import kind %q (regions, boundaries)", errUsage, kind)
 }
 
 func (m *Main) runExport(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "ledger" {
+		return m.exportLedger(ctx, args[1:]) // cmd/zhili/ledger.go
+	}
 	if len(args) < 1 || args[0] != "regions" {
 		return fmt.Errorf("%w: zhili export regions [--out FILE]", errUsage)
 	}

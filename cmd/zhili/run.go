@@ -49,10 +49,17 @@ Commands:
   user create|list|unlock|passwd|reset-totp   manage accounts
   import regions FILE    import the division tree (official code,name,parent CSV or generic CSV)
   import boundaries FILE attach GeoJSON boundaries to regions by code
+  import calendar FILE   load holidays and makeup working days (CSV day,workday,name)
+  import department-reports FILE  load departments' figures (.xlsx/.csv; --unit, --replace)
+  import ledger NAME FILE         load a ledger's records (.xlsx/.csv, UTF-8 or GB18030), all or nothing
   export regions         write the division tree as generic CSV
+  export ledger NAME     write a ledger's records (--out FILE.xlsx|.csv, --region, --from, --to)
   backup                 write a portable backup of the database
   restore FILE           restore a backup into an empty database
   audit verify           check the audit log's hash chain
+  indicator list|ID      list indicators, or compute one (--region CODE --from DAY --to DAY [--json])
+  report [NAME]          render a report (--region CODE --from DAY --to DAY --format html|docx|xlsx|json --out FILE)
+  assess [SCHEME]        score an assessment scheme (--period 2026-Q3 [--region CODE] [--json]; --show, --import FILE, --reset)
   keygen                 print a new SM4 field key
   config                 print the configuration, secrets hidden
   version                print the version
@@ -86,6 +93,12 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runRestore(ctx, rest)
 	case "audit":
 		return m.runAudit(ctx, rest)
+	case "indicator":
+		return m.runIndicator(ctx, rest)
+	case "report":
+		return m.runReport(ctx, rest) // cmd/zhili/report.go
+	case "assess":
+		return m.runAssess(ctx, rest) // cmd/zhili/assess.go
 	case "keygen":
 		return m.runKeygen(rest)
 	case "config":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/zhili-project/zhili/app"
 	zhttp "github.com/zhili-project/zhili/http"
 	"github.com/zhili-project/zhili/sqlstore"
 )
@@ -30,21 +31,15 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	s := zhttp.NewServer()
 	s.Addr, s.SecureCookies, s.Logger = m.Config.Addr, m.Config.SecureCookies, m.Log
-	s.Auth = sqlstore.NewAuthService(m.DB)
-	s.Regions = sqlstore.NewRegionService(m.DB)
-	s.Units = sqlstore.NewUnitService(m.DB)
-	s.People = sqlstore.NewPersonService(m.DB)
-	s.Users = sqlstore.NewUserService(m.DB)
-	s.Audit = sqlstore.NewAuditService(m.DB)
-	s.Locate = sqlstore.NewLocateService(m.DB)
-	s.Cases = sqlstore.NewCaseService(m.DB)
-	s.DB = m.DB
+	parts := app.Wire(s, m.DB) // app/app.go: every service of the database
+	go parts.Warm(ctx, m.Log)  // load the indicator cache now rather than on the first request
 	if err := s.Open(); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.HTTP = s
 	sched := sqlstore.NewScheduler(m.DB) // the rhythm: supervision, sweeps, reviews, lists
 	sched.Logger = m.Log
+	sched.EnableReports() // weekly and monthly reports for the county and each township, archived and announced
 	sched.Start(ctx, time.Minute)
 	defer sched.Stop()
 	m.Log.Info("zhili is serving", "url", s.URL(), "db", m.DB.Dialect())
