@@ -130,6 +130,20 @@ type TaskNote struct {
 	At       time.Time    `json:"at"`
 }
 
+// TaskLink is a ledger record that names the task: a meeting that discussed it or an
+// oversight inspection that looked at it (their field task_id).
+type TaskLink struct {
+	Ledger      string `json:"ledger"`
+	LedgerLabel string `json:"ledger_label"`
+	RecordID    int64  `json:"record_id"`
+	Date        string `json:"date"`
+	Topic       string `json:"topic"`
+	RegionName  string `json:"region_name"`
+}
+
+// TaskLedgers are the ledgers whose records may name a task in their task_id field.
+var TaskLedgers = []struct{ Name, Label string }{{"meetings", "会议"}, {"oversight", "人大政协监督"}}
+
 // TaskFilter selects tasks; zero fields do not filter.
 type TaskFilter struct {
 	ID          *int64
@@ -163,6 +177,8 @@ type TaskService interface {
 	FindTask(ctx context.Context, id int64) (*Task, error)
 	// FindTasks lists tasks in scope, the nearest deadline first, and the total.
 	FindTasks(ctx context.Context, f TaskFilter) ([]*Task, int, error)
+	// TaskLinks lists the meetings and inspections in scope that name the task.
+	TaskLinks(ctx context.Context, id int64) ([]*TaskLink, error)
 	// TaskNotes returns a task's history, oldest first.
 	TaskNotes(ctx context.Context, id int64) ([]*TaskNote, error)
 	// AddTaskNote reports progress, supervises, completes, cancels or reopens a task.

@@ -81,6 +81,8 @@ func (s *Server) handleTaskCreate(w http.ResponseWriter, r *http.Request) {
 type taskWithNotes struct {
 	*zhili.Task
 	Notes []*zhili.TaskNote `json:"notes"`
+	// Links are the meetings and inspections that name the task.
+	Links []*zhili.TaskLink `json:"links"`
 }
 
 func (s *Server) handleTaskGet(w http.ResponseWriter, r *http.Request) {
@@ -99,7 +101,12 @@ func (s *Server) handleTaskGet(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, taskWithNotes{Task: t, Notes: nonNil(notes)})
+	links, err := s.Tasks.TaskLinks(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, taskWithNotes{Task: t, Notes: nonNil(notes), Links: links})
 }
 
 func (s *Server) handleTaskNote(w http.ResponseWriter, r *http.Request) {

@@ -138,6 +138,7 @@ func (s *Server) handleTaskCreateForm(w http.ResponseWriter, r *http.Request) {
 type taskPage struct {
 	Task  *zhili.Task
 	Notes []*zhili.TaskNote
+	Links []*zhili.TaskLink
 	// May lists the notes the user may add now.
 	May  map[zhili.TaskNoteKind]bool
 	Errs map[string]string
@@ -167,7 +168,12 @@ func (s *Server) taskPage(w http.ResponseWriter, r *http.Request, id int64, stat
 		s.Error(w, r, err)
 		return
 	}
-	p := taskPage{Task: t, Notes: notes, May: map[zhili.TaskNoteKind]bool{}, Errs: errs}
+	links, err := s.Tasks.TaskLinks(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	p := taskPage{Task: t, Notes: notes, Links: links, May: map[zhili.TaskNoteKind]bool{}, Errs: errs}
 	for _, tr := range zhili.TaskTransitions {
 		if tr.From != t.State {
 			continue

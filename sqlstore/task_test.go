@@ -1,11 +1,13 @@
 package sqlstore_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/zhili-project/zhili"
+	"github.com/zhili-project/zhili/ledger"
 	"github.com/zhili-project/zhili/sqlstore"
 	"github.com/zhili-project/zhili/sqlstore/storetest"
 )
@@ -160,5 +162,45 @@ func TestTaskTransitionsTable(t *testing.T) {
 		if to != c.to || ok != c.ok {
 			t.Errorf("%s + %s = %s %v, want %s %v", c.from, c.note, to, ok, c.to, c.ok)
 		}
+	}
+}
+
+// TestTaskLinks finds the meetings that discussed a task through their task_id
+// field, within the reader's scope only.
+func TestTaskLinks(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			db := storetest.Open(t, d)
+			f := storetest.NewFixture(t, db)
+			tasks := sqlstore.NewTaskService(db)
+			center := f.Ctx(t, db, "center")
+			task := &zhili.Task{Title: "推进综治中心规范化建设", OwnerUnitID: f.Centers[zhili.UnitGovernanceCenter].ID, Due: "2026-06-30"}
+			if err := tasks.CreateTask(center, task, ""); err != nil {
+				t.Fatal(err)
+			}
+			ledgers := sqlstore.NewLedgerService(db, ledger.Default())
+			meeting := func(ctx context.Context, region *zhili.Region, topic string, taskID int64) {
+				t.Helper()
+				r := &zhili.LedgerRecord{Ledger: "meetings", RegionID: region.ID, Data: map[string]any{"date": "2026-03-01", "kind": "leading_group",
+					"topic": topic, "pilot_related": true, "task_id": taskID}}
+				if err := ledgers.CreateLedgerRecord(ctx, r); err != nil {
+					t.Fatal(err)
+				}
+			}
+			meeting(center, f.County, "研究综治中心建设", task.ID)
+			meeting(f.Ctx(t, db, "townB"), f.TownB, "东城街道部署综治中心建设", task.ID)
+			meeting(center, f.County, "另一议题", task.ID+1000)
+			links, err := tasks.TaskLinks(center, task.ID)
+			if err != nil || len(links) != 2 || links[0].Ledger != "meetings" || links[0].LedgerLabel != "会议" {
+				t.Fatalf("centre's links: %v %+v", err, links)
+			}
+			// The centre sees the county's meeting and township B's. Township B does not
+			// see the task at all (its owner, the centre, is county-level): not found.
+			if _, err := tasks.TaskLinks(f.Ctx(t, db, "townB"), task.ID); zhili.ErrorCode(err) != zhili.ENOTFOUND {
+				t.Fatalf("townB: %v", err)
+			}
+		})
 	}
 }
