@@ -25,8 +25,8 @@ type SynthOptions struct {
 	// Schemas are the ledgers records are made for, with values of their types.
 	Schemas []*zhili.LedgerSchema
 	Seed    uint64
-	// Fast makes SQLite generate the cases itself (not reproducible by Seed):
-	// ten million rows in minutes rather than an hour.
+	// Fast makes the database generate the cases itself (not reproducible by
+	// Seed): ten million rows in minutes rather than an hour.
 	Fast bool
 }
 
@@ -40,10 +40,28 @@ func (db *DB) SynthIndicatorData(ctx context.Context, o SynthOptions) error {
 	at := func() time.Time { return o.From.Add(time.Duration(rng.Int64N(int64(span)))) }
 	cases := o.Cases
 	if o.Fast && db.dialect.name() == "sqlite" {
+		restore, err := db.synthPragmas(ctx)
+		if err != nil {
+			return err
+		}
+		defer restore()
+	}
+	if o.Fast && db.dialect.name() == "sqlite" {
 		if err := db.synthCasesSQL(ctx, o); err != nil {
 			return err
 		}
 		cases = 0
+	}
+	if o.Fast && db.dialect.name() == "postgres" {
+		if err := db.synthCasesPG(ctx, o); err != nil {
+			return err
+		}
+		cases = 0
+	}
+	if o.Fast {
+		if err := db.synthVisits(ctx, o); err != nil {
+			return err
+		}
 	}
 	err := db.synthBatches(ctx, cases, `INSERT INTO cases (kind, category, title, source, risk, region_id, workers_paid, wages_recovered_fen,
 		state, holder_unit_id, supervisor_unit_id, reported_at, resolved_at, updated_at) VALUES `, 14, func(i int) []any {
@@ -268,6 +286,87 @@ func (db *DB) synthCasesSQL(ctx context.Context, o SynthOptions) error {
 			return err
 		}
 		done += n
+	}
+	return nil
+}
+
+// synthPragmas makes the SQLite write connection fast for a throwaway data set:
+// no sync at commit and a 4 GB page cache, so that ten million rows with their
+// eight random-key indexes are built in memory rather than read back from disk
+// at every insert. It returns the function that puts the durable settings back
+// (Open's synchronous=FULL and the default cache). Generation only: a crash
+// during it can corrupt the database, which is then generated again.
+func (db *DB) synthPragmas(ctx context.Context) (func(), error) {
+	for _, p := range []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -4000000`} {
+		if _, err := db.write.ExecContext(ctx, p); err != nil {
+			return nil, fmt.Errorf("synth: %s: %w", p, err)
+		}
+	}
+	return func() {
+		db.write.ExecContext(context.Background(), `PRAGMA synchronous = FULL`)
+		db.write.ExecContext(context.Background(), `PRAGMA cache_size = -2000`)
+	}, nil
+}
+
+// synthCasesPG has PostgreSQL generate the cases from generate_series, a
+// million a transaction, with the same mix as SynthIndicatorData.
+func (db *DB) synthCasesPG(ctx context.Context, o SynthOptions) error {
+	quote := func(xs []string) string {
+		q := make([]string, len(xs))
+		for i, x := range xs {
+			q[i] = "'" + x + "'"
+		}
+		return "ARRAY[" + strings.Join(q, ", ") + "]"
+	}
+	regs := make([]string, len(o.Regions))
+	for i, id := range o.Regions {
+		regs[i] = fmt.Sprint(id)
+	}
+	pick := func(arr string, n int) string {
+		return "(" + arr + ")[1 + floor(random() * " + fmt.Sprint(n) + ")::int]"
+	}
+	stamp := func(sec string) string {
+		return `to_char(to_timestamp(` + sec + `) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS') || '.000000Z'`
+	}
+	from, span := o.From.Unix(), int64(o.To.Sub(o.From)/time.Second)
+	q := `WITH r AS (SELECT ` + pick(quote(synthKinds), len(synthKinds)) + ` AS kind, ` + pick(quote(synthStates), len(synthStates)) + ` AS state,
+			` + pick("ARRAY["+strings.Join(regs, ", ")+"]::bigint[]", len(regs)) + ` AS reg,
+			` + fmt.Sprint(from) + ` + floor(random() * ` + fmt.Sprint(span) + `)::bigint AS rep, floor(random() * 1728000)::bigint AS took
+			FROM generate_series(1, ?)),
+		t AS (SELECT *, state IN ('resolved', 'verified', 'visited', 'closed') AS done FROM r)
+		INSERT INTO cases (kind, category, title, source, risk, region_id, workers_paid, wages_recovered_fen,
+			state, holder_unit_id, supervisor_unit_id, reported_at, resolved_at, updated_at)
+		SELECT kind, 'other', 'synthetic', 'grid_member', 'low', reg,
+			CASE WHEN done AND kind = 'labor_complaint' THEN floor(random() * 30)::int ELSE 0 END,
+			CASE WHEN done AND kind = 'labor_complaint' THEN floor(random() * 500000000)::bigint ELSE 0 END,
+			state, ?, ?, ` + stamp("rep") + `, CASE WHEN done THEN ` + stamp("rep + took") + ` END, ` + stamp("rep") + ` FROM t`
+	for done := 0; done < o.Cases; {
+		n := min(1_000_000, o.Cases-done)
+		if _, err := db.write.ExecContext(ctx, db.dialect.rebind(q), n, o.Unit, o.Unit); err != nil {
+			return fmt.Errorf("synth cases: %w", err)
+		}
+		done += n
+	}
+	return nil
+}
+
+// synthVisits gives the generated cases return visits as a working city has
+// them: visited and closed cases get a visit time 0–13 days after resolution,
+// and all but one in a thousand resolved or verified cases resolved more than
+// 18 days before To are visited, so the monthly bulletin names hundreds of
+// missed visits rather than every resolved case.
+func (db *DB) synthVisits(ctx context.Context, o SynthOptions) error {
+	visit := `strftime('%Y-%m-%dT%H:%M:%S', resolved_at, '+' || (id % 14) || ' days') || '.000000Z'`
+	if db.dialect.name() == "postgres" {
+		visit = `to_char((resolved_at::timestamptz AT TIME ZONE 'UTC') + (id % 14) * interval '1 day', 'YYYY-MM-DD"T"HH24:MI:SS') || '.000000Z'`
+	}
+	if _, err := db.write.ExecContext(ctx, `UPDATE cases SET visited_at = `+visit+
+		` WHERE state IN ('visited', 'closed') AND resolved_at IS NOT NULL`); err != nil {
+		return fmt.Errorf("synth visits: %w", err)
+	}
+	if _, err := db.write.ExecContext(ctx, db.dialect.rebind(`UPDATE cases SET state = 'visited', visited_at = `+visit+
+		` WHERE state IN ('resolved', 'verified') AND resolved_at < ? AND id % 1000 <> 0`), ts(o.To.AddDate(0, 0, -18))); err != nil {
+		return fmt.Errorf("synth visits: %w", err)
 	}
 	return nil
 }

@@ -80,17 +80,19 @@ func (db *DB) monthlyBulletin(ctx context.Context, reg *scopedRegion, from time.
 	base := ` FROM cases c JOIN regions r ON r.id = c.region_id WHERE ` + cond
 	month := []any{ts(from), ts(to)}
 	resolved, resArgs := inStates("c.state", zhili.ResolvedStates)
+	// The month's new cases and, in the same pass over the (region_id,
+	// reported_at, state) index, those of them already resolved.
+	if err := db.bulletinNew(ctx, b, index, `SELECT r.path, COUNT(*), SUM(CASE WHEN `+resolved+` THEN 1 ELSE 0 END)`+base+
+		` AND c.reported_at >= ? AND c.reported_at < ? GROUP BY r.path`, append(append(resArgs, args...), month...)); err != nil {
+		return nil, err
+	}
 	counts := []struct {
 		q    string
 		args []any
 		add  func(*zhili.BulletinRow, int)
 	}{
-		{`SELECT r.path, COUNT(*)` + base + ` AND c.reported_at >= ? AND c.reported_at < ? GROUP BY r.path`, month,
-			func(r *zhili.BulletinRow, n int) { r.New += n }},
 		{`SELECT r.path, COUNT(*)` + base + ` AND c.resolved_at >= ? AND c.resolved_at < ? GROUP BY r.path`, month,
 			func(r *zhili.BulletinRow, n int) { r.Resolved += n }},
-		{`SELECT r.path, COUNT(*)` + base + ` AND c.reported_at >= ? AND c.reported_at < ? AND ` + resolved + ` GROUP BY r.path`, append(slices.Clone(month), resArgs...),
-			func(r *zhili.BulletinRow, n int) { r.ResolutionRate += float64(n) }},
 		{`SELECT r.path, COUNT(*) FROM case_overdue o JOIN cases c ON c.id = o.case_id JOIN regions r ON r.id = c.region_id WHERE ` + cond +
 			` AND o.due_at >= ? AND o.due_at < ? GROUP BY r.path`, month,
 			func(r *zhili.BulletinRow, n int) { r.OverdueSteps += n }},
@@ -124,6 +126,28 @@ func (db *DB) monthlyBulletin(ctx context.Context, reg *scopedRegion, from time.
 		b.Rows = b.Rows[:len(b.Rows)-1]
 	}
 	return b, nil
+}
+
+// bulletinNew adds the month's new cases per row (New) and those of them
+// resolved (kept in ResolutionRate until the rate is computed).
+func (db *DB) bulletinNew(ctx context.Context, b *zhili.MonthlyBulletin, index map[string]int, q string, args []any) error {
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("bulletin new cases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var path string
+		var n, done int
+		if err := rows.Scan(&path, &n, &done); err != nil {
+			return fmt.Errorf("scan new cases: %w", err)
+		}
+		if i := rowOf(index, path); i >= 0 {
+			b.Rows[i].New += n
+			b.Rows[i].ResolutionRate += float64(done)
+		}
+	}
+	return rows.Err()
 }
 
 // bulletinVisits counts the month's visits made by the end of the tenth day after

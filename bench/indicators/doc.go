@@ -10,6 +10,13 @@
 // The size comes from the environment: ZHILI_BENCH_CASES (default 100000),
 // ZHILI_BENCH_LEDGER (default 20000); ZHILI_BENCH_SQLITE=FILE keeps the SQLite
 // database in FILE and reuses it when it already holds the data (generating
-// 10 million cases takes minutes). PostgreSQL runs too when ZHILI_TEST_POSTGRES
+// 10 million cases takes minutes); ZHILI_BENCH_CHECK=0 skips the check that the
+// cache equals the raw SQL (for a second run on a kept database). The bulletin
+// sub-benchmarks render the monthly bulletin (月督查通报) for June 2025 for the
+// city and a township, beside the plain SQL count of the month's cases:
+//
+//	go test ./bench/indicators -run '^$' -bench 'Indicators/sqlite/bulletin' -benchtime 5x
+//
+// PostgreSQL runs too when ZHILI_TEST_POSTGRES
 // is set. docs/indicators.md records the figures.
 package indicators
