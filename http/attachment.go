@@ -12,15 +12,6 @@ import (
 	"github.com/zhili-project/zhili"
 )
 
-// caseAttachments returns the attachment service, or an error if the server was
-// not given one.
-func (s *Server) caseAttachments() (zhili.CaseAttachmentService, error) {
-	if s.Attachments == nil {
-		return nil, errors.New("http: Server.Attachments is not set")
-	}
-	return s.Attachments, nil
-}
-
 // maxUpload bounds an upload request: one file and the multipart framing around it.
 const maxUpload = zhili.MaxAttachmentSize + 1<<20
 
@@ -67,11 +58,7 @@ func uploadError(err error) error {
 }
 
 func (s *Server) handleAttachmentCreate(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.caseAttachments()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.Attachments
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)
@@ -91,11 +78,7 @@ func (s *Server) handleAttachmentCreate(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleAttachmentList(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.caseAttachments()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.Attachments
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)
@@ -113,11 +96,7 @@ func (s *Server) handleAttachmentList(w http.ResponseWriter, r *http.Request) {
 // nosniff and the attachment disposition keep a browser from rendering it as
 // anything else. ServeContent answers range requests (PDF viewers) and ETags.
 func (s *Server) handleAttachmentGet(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.caseAttachments()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.Attachments
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)

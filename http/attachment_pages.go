@@ -12,10 +12,7 @@ import (
 // form: to roles that write, while the case is not finished (the store decides
 // finally who may add a file).
 func (s *Server) attachmentsOf(ctx context.Context, d *caseDetail) ([]*zhili.Attachment, bool, error) {
-	as, err := s.caseAttachments()
-	if err != nil {
-		return nil, false, err
-	}
+	as := s.Attachments
 	list, err := as.Attachments(ctx, d.ID)
 	if err != nil {
 		return nil, false, err
@@ -36,11 +33,7 @@ func (s *Server) handleAttachmentForm(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	as, err := s.caseAttachments()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	as := s.Attachments
 	name, contentType, data, err := readUpload(w, r)
 	if err == nil {
 		_, err = as.AddAttachment(r.Context(), id, name, contentType, data)

@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -12,14 +11,6 @@ import (
 	"github.com/zhili-project/zhili"
 	"github.com/zhili-project/zhili/geo"
 )
-
-// caseQueues returns the queue service, or an error if the server was not given one.
-func (s *Server) caseQueues() (zhili.CaseQueueService, error) {
-	if s.Queues == nil {
-		return nil, errors.New("http: Server.Queues is not set")
-	}
-	return s.Queues, nil
-}
 
 // caseItem is a case in a list with its deadline card.
 type caseItem struct {
@@ -173,10 +164,7 @@ func (s *Server) caseFilter(ctx context.Context, q url.Values) (zhili.CaseFilter
 	switch q.Get("overdue") {
 	case "", "0":
 	case "1":
-		qs, err := s.caseQueues()
-		if err != nil {
-			return f, err
-		}
+		qs := s.Queues
 		now := qs.Now()
 		f.DueBefore = &now
 	default:
@@ -206,10 +194,7 @@ func (s *Server) caseFilter(ctx context.Context, q url.Values) (zhili.CaseFilter
 
 // findCaseItems lists cases with their deadline cards.
 func (s *Server) findCaseItems(ctx context.Context, f zhili.CaseFilter) ([]caseItem, int, error) {
-	qs, err := s.caseQueues()
-	if err != nil {
-		return nil, 0, err
-	}
+	qs := s.Queues
 	cases, total, err := s.Cases.FindCases(ctx, f)
 	if err != nil {
 		return nil, 0, err
@@ -245,10 +230,7 @@ func (s *Server) handleCaseList(w http.ResponseWriter, r *http.Request) {
 
 // caseDetailOf loads a case with what the caller may do on it and its masked parties.
 func (s *Server) caseDetailOf(ctx context.Context, id int64) (*caseDetail, error) {
-	qs, err := s.caseQueues()
-	if err != nil {
-		return nil, err
-	}
+	qs := s.Queues
 	c, err := s.Cases.FindCase(ctx, id)
 	if err != nil {
 		return nil, err
@@ -331,11 +313,7 @@ func (s *Server) handleCasePartiesReveal(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleCaseCategories(w http.ResponseWriter, r *http.Request) {
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	qs := s.Queues
 	var kind *zhili.CaseKind
 	if v := r.URL.Query().Get("kind"); v != "" {
 		k := zhili.CaseKind(v)

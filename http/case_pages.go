@@ -74,12 +74,8 @@ func (s *Server) handleCaseListPage(w http.ResponseWriter, r *http.Request) {
 	for _, st := range strings.Split(p.Filters.Get("state"), ",") {
 		p.States[zhili.CaseState(st)] = true
 	}
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if p.Saved, err = qs.SavedSearches(ctx); err != nil {
+	var err error
+	if p.Saved, err = s.Queues.SavedSearches(ctx); err != nil {
 		s.Error(w, r, err)
 		return
 	}
@@ -204,11 +200,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request, id int64, stat
 			f.Inputs["wages"] = true
 		}
 		if f.Inputs["unit"] && v.Targets == nil {
-			qs, err := s.caseQueues()
-			if err == nil {
-				v.Targets, err = qs.CaseTargets(ctx, id)
-			}
-			if err != nil {
+			if v.Targets, err = s.Queues.CaseTargets(ctx, id); err != nil {
 				s.Error(w, r, err)
 				return
 			}
@@ -338,11 +330,7 @@ func (s *Server) handleSavedSearchForm(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requirePage(w, r); !ok {
 		return
 	}
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	qs := s.Queues
 	ss := &zhili.SavedSearch{Name: r.PostFormValue("name"), Query: r.PostFormValue("query")}
 	if err := qs.CreateSavedSearch(r.Context(), ss); err != nil {
 		if code := zhili.ErrorCode(err); code != zhili.EINVALID && code != zhili.ECONFLICT {
@@ -363,11 +351,7 @@ func (s *Server) handleSavedSearchDeleteForm(w http.ResponseWriter, r *http.Requ
 	if _, ok := s.requirePage(w, r); !ok {
 		return
 	}
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	qs := s.Queues
 	id, err := idParam(r, "id")
 	if err == nil {
 		err = qs.DeleteSavedSearch(r.Context(), id)

@@ -32,11 +32,8 @@ type reportPage struct {
 // reportForm loads what the report forms choose from: categories, and the regions
 // in scope (grids only on the phone page).
 func (s *Server) reportForm(r *http.Request, gridsOnly bool) (*reportPage, error) {
-	qs, err := s.caseQueues()
-	if err != nil {
-		return nil, err
-	}
-	ctx := r.Context()
+	qs, ctx := s.Queues, r.Context()
+	var err error
 	p := &reportPage{Values: url.Values{}, Errs: map[string]string{}}
 	for i := range partyRows {
 		p.Rows = append(p.Rows, i)
@@ -300,11 +297,7 @@ func (s *Server) handleMobileReportForm(w http.ResponseWriter, r *http.Request) 
 	msg = "上报成功，事件编号 " + c.No + "。"
 	var failed string
 	if photo != nil {
-		svc, err := s.caseAttachments()
-		if err == nil {
-			_, err = svc.AddAttachment(r.Context(), c.ID, photo.name, photo.contentType, photo.data)
-		}
-		if err != nil {
+		if _, err := s.Attachments.AddAttachment(r.Context(), c.ID, photo.name, photo.contentType, photo.data); err != nil {
 			// The checks above make this rare: the case stands, the page says
 			// the photo did not, so it can be added on the case page.
 			if zhili.ErrorCode(err) == zhili.EINTERNAL {

@@ -112,11 +112,7 @@ func (s *Server) deptPage(w http.ResponseWriter, r *http.Request, status int, ms
 	if !ok {
 		return
 	}
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	ms := svc.DepartmentMetrics()
 	q := r.URL.Query()
 	if m := q.Get("month"); m != "" {
@@ -162,11 +158,7 @@ func (s *Server) handleDeptForm(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requirePage(w, r); !ok {
 		return
 	}
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	if err := r.ParseForm(); err != nil {
 		s.Error(w, r, zhili.Invalid("The form cannot be read."))
 		return
@@ -196,11 +188,7 @@ func (s *Server) handleDeptImportForm(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requirePage(w, r); !ok {
 		return
 	}
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	out, err := s.importDeptFile(w, r, svc, "import")
 	if err != nil {
 		if zhili.ErrorCode(err) != zhili.EINVALID {
@@ -230,11 +218,7 @@ func (s *Server) deptHistory(w http.ResponseWriter, r *http.Request, status int,
 	if !ok {
 		return
 	}
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)
@@ -264,11 +248,7 @@ func (s *Server) handleDeptCorrectForm(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requirePage(w, r); !ok {
 		return
 	}
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)
@@ -304,11 +284,7 @@ func (s *Server) handleDeptTemplate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	ms := s.myMetrics(r, a, svc.DepartmentMetrics())
 	if len(ms) == 0 {
 		ms = svc.DepartmentMetrics()

@@ -11,25 +11,12 @@ import (
 // maxDeptUpload bounds a department report file upload.
 const maxDeptUpload = 32 << 20
 
-// deptReports returns the department report service or an internal error when the
-// server was started without one.
-func (s *Server) deptReports() (zhili.DepartmentReportService, error) {
-	if s.DeptReports == nil {
-		return nil, zhili.Errorf(zhili.EINTERNAL, "department reports are not configured")
-	}
-	return s.DeptReports, nil
-}
-
 func (s *Server) handleDeptMetrics(w http.ResponseWriter, r *http.Request) {
 	if zhili.ActorFromContext(r.Context()) == nil {
 		s.Error(w, r, zhili.Errorf(zhili.EUNAUTHORIZED, "Login required."))
 		return
 	}
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	writeJSON(w, http.StatusOK, map[string]any{"items": svc.DepartmentMetrics()})
 }
 
@@ -73,11 +60,7 @@ func (s *Server) deptFilter(r *http.Request) (zhili.DepartmentReportFilter, erro
 }
 
 func (s *Server) handleDeptReportList(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	f, err := s.deptFilter(r)
 	if err != nil {
 		s.Error(w, r, err)
@@ -99,11 +82,7 @@ type deptSubmit struct {
 }
 
 func (s *Server) handleDeptReportSubmit(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	var req deptSubmit
 	if err := decode(w, r, &req); err != nil {
 		s.Error(w, r, err)
@@ -124,11 +103,7 @@ type deptCorrect struct {
 }
 
 func (s *Server) handleDeptReportCorrect(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)
@@ -157,11 +132,7 @@ func (s *Server) handleDeptReportCorrect(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleDeptReportHistory(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)
@@ -201,11 +172,7 @@ func (s *Server) importDeptFile(w http.ResponseWriter, r *http.Request, svc zhil
 }
 
 func (s *Server) handleDeptReportImport(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.deptReports()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptReports
 	out, err := s.importDeptFile(w, r, svc, "import")
 	if err != nil {
 		s.Error(w, r, err)

@@ -45,13 +45,6 @@ func (s *Server) authenticateDeptToken(next http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) deptTokens() (zhili.DepartmentTokenService, error) {
-	if s.DeptTokens == nil {
-		return nil, zhili.Errorf(zhili.EINTERNAL, "department tokens are not configured")
-	}
-	return s.DeptTokens, nil
-}
-
 // deptTokenCreate is the body of POST /api/v1/department-tokens.
 type deptTokenCreate struct {
 	UnitID int64  `json:"unit_id"`
@@ -59,11 +52,7 @@ type deptTokenCreate struct {
 }
 
 func (s *Server) handleDeptTokenCreate(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.deptTokens()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptTokens
 	var req deptTokenCreate
 	if err := decode(w, r, &req); err != nil {
 		s.Error(w, r, err)
@@ -80,11 +69,7 @@ func (s *Server) handleDeptTokenCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeptTokenList(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.deptTokens()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptTokens
 	items, err := svc.FindDepartmentTokens(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
@@ -94,11 +79,7 @@ func (s *Server) handleDeptTokenList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleDeptTokenRevoke(w http.ResponseWriter, r *http.Request) {
-	svc, err := s.deptTokens()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptTokens
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)

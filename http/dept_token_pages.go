@@ -26,11 +26,8 @@ func (s *Server) deptTokensPage(w http.ResponseWriter, r *http.Request, status i
 	if !ok {
 		return
 	}
-	svc, err := s.deptTokens()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptTokens
+	var err error
 	if v.Tokens, err = svc.FindDepartmentTokens(r.Context()); err != nil {
 		s.Error(w, r, err)
 		return
@@ -45,11 +42,7 @@ func (s *Server) handleDeptTokenForm(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requirePage(w, r); !ok {
 		return
 	}
-	svc, err := s.deptTokens()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptTokens
 	unitID, _ := strconv.ParseInt(r.FormValue("unit_id"), 10, 64)
 	tok, secret, err := svc.CreateDepartmentToken(r.Context(), unitID, r.FormValue("name"))
 	if err != nil {
@@ -68,11 +61,7 @@ func (s *Server) handleDeptTokenRevokeForm(w http.ResponseWriter, r *http.Reques
 	if _, ok := s.requirePage(w, r); !ok {
 		return
 	}
-	svc, err := s.deptTokens()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.DeptTokens
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)

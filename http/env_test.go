@@ -13,6 +13,7 @@ import (
 
 	"github.com/zhili-project/zhili"
 	"github.com/zhili-project/zhili/indicator"
+	"github.com/zhili-project/zhili/ledger"
 	"github.com/zhili-project/zhili/sqlstore"
 	"github.com/zhili-project/zhili/sqlstore/storetest"
 	"github.com/zhili-project/zhili/totp"
@@ -44,6 +45,7 @@ func newTestEnv(t *testing.T, dialect string) *testEnv {
 	s.Public = sqlstore.NewPublicService(db, sqlstore.NewLocateService(db))
 	s.publicSubmits = newRateLimiter(1000, time.Minute) // the matrix calls as every role
 	s.Rhythm, s.Calendar = sqlstore.NewRhythmService(db), sqlstore.NewCalendarService(db)
+	s.Ledgers, s.LedgerCatalog = sqlstore.NewLedgerService(db, ledger.Default()), ledger.Default()
 	s.DeptReports, s.DeptTokens = sqlstore.NewDepartmentReportService(db), sqlstore.NewDepartmentTokenService(db)
 	s.Reports = newTestReports(db) // http/report_test.go
 	s.Indicators = indicator.NewEngine(indicator.Default(), sqlstore.NewIndicatorStore(db, indicator.Default()))

@@ -9,31 +9,12 @@ import (
 	"github.com/zhili-project/zhili/ledger"
 )
 
-// ledgers returns the ledger service or an internal error when the server was
-// started without one.
-func (s *Server) ledgers() (zhili.LedgerService, error) {
-	if s.Ledgers == nil {
-		return nil, zhili.Errorf(zhili.EINTERNAL, "ledgers are not configured")
-	}
-	return s.Ledgers, nil
-}
-
-// ledgerCatalog is the configured schema set, or the schemas shipped in the binary.
-func (s *Server) ledgerCatalog() zhili.LedgerCatalog {
-	if s.LedgerCatalog != nil {
-		return s.LedgerCatalog
-	}
-	return defaultCatalog
-}
-
-var defaultCatalog = ledger.Default()
-
 // ledgerSchema returns the schema named in the path, for a signed-in caller.
 func (s *Server) ledgerSchema(r *http.Request) (*zhili.LedgerSchema, error) {
 	if zhili.ActorFromContext(r.Context()) == nil {
 		return nil, zhili.Errorf(zhili.EUNAUTHORIZED, "Login required.")
 	}
-	return s.ledgerCatalog().Schema(r.PathValue("name"))
+	return s.LedgerCatalog.Schema(r.PathValue("name"))
 }
 
 func (s *Server) handleLedgerList(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +22,7 @@ func (s *Server) handleLedgerList(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, zhili.Errorf(zhili.EUNAUTHORIZED, "Login required."))
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": s.ledgerCatalog().Schemas()})
+	writeJSON(w, http.StatusOK, map[string]any{"items": s.LedgerCatalog.Schemas()})
 }
 
 func (s *Server) handleLedgerSchema(w http.ResponseWriter, r *http.Request) {
@@ -93,11 +74,7 @@ func (s *Server) handleLedgerRecords(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	svc, err := s.ledgers()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.Ledgers
 	f, err := s.ledgerFilter(r, sc.Name, r.URL.Query())
 	if err != nil {
 		s.Error(w, r, err)
@@ -145,11 +122,7 @@ func (s *Server) handleLedgerRecordCreate(w http.ResponseWriter, r *http.Request
 		s.Error(w, r, err)
 		return
 	}
-	svc, err := s.ledgers()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.Ledgers
 	var b ledgerRecordBody
 	if err := decode(w, r, &b); err != nil {
 		s.Error(w, r, err)
@@ -247,6 +220,5 @@ func (s *Server) ledgerRecordRef(r *http.Request) (*zhili.LedgerSchema, int64, z
 	if err != nil {
 		return nil, 0, nil, err
 	}
-	svc, err := s.ledgers()
-	return sc, id, svc, err
+	return sc, id, s.Ledgers, nil
 }

@@ -17,10 +17,7 @@ const maxLedgerUpload = 64 << 20
 
 // importLedgerFile reads the multipart field "file" and stores it all or nothing.
 func (s *Server) importLedgerFile(w http.ResponseWriter, r *http.Request, sc *zhili.LedgerSchema) (*zhili.LedgerImport, error) {
-	svc, err := s.ledgers()
-	if err != nil {
-		return nil, err
-	}
+	svc := s.Ledgers
 	a := zhili.ActorFromContext(r.Context())
 	if err := a.Require(zhili.ActBusinessWrite); err != nil {
 		return nil, err
@@ -95,11 +92,7 @@ func (s *Server) handleLedgerExport(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	svc, err := s.ledgers()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.Ledgers
 	q := r.URL.Query()
 	format := q.Get("format")
 	if format == "" {

@@ -116,11 +116,7 @@ func (s *Server) handleLedgerCreatePage(w http.ResponseWriter, r *http.Request) 
 		s.Error(w, r, err)
 		return
 	}
-	svc, err := s.ledgers()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.Ledgers
 	values, raw := formData(r, sc)
 	rec := &zhili.LedgerRecord{Ledger: sc.Name, Data: raw}
 	err = nil
@@ -167,9 +163,7 @@ func (s *Server) renderLedgerRecord(w http.ResponseWriter, r *http.Request, stat
 	values map[string]string, errs []zhili.FieldError, msg string) {
 	v := s.ledgerForm(r, sc, values, errs)
 	v.Record, v.Action = rec, "/ledgers/"+sc.Name+"/records/"+strconv.FormatInt(rec.ID, 10)
-	if svc, err := s.ledgers(); err == nil {
-		v.History, _ = svc.LedgerRecordHistory(r.Context(), sc.Name, rec.ID)
-	}
+	v.History, _ = s.Ledgers.LedgerRecordHistory(r.Context(), sc.Name, rec.ID)
 	s.render(w, r, status, "ledger_form.html", page{Title: sc.Label + "记录 #" + strconv.FormatInt(rec.ID, 10), Error: msg, Data: v,
 		Crumbs: []crumb{{Label: "台账", Href: "/ledgers"}, {Label: sc.Label, Href: "/ledgers/" + sc.Name}}})
 }

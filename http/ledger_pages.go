@@ -32,7 +32,7 @@ func (s *Server) handleLedgerListPage(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "ledger_list.html", page{Title: "台账", Data: s.ledgerCatalog().Schemas()})
+	s.render(w, r, http.StatusOK, "ledger_list.html", page{Title: "台账", Data: s.LedgerCatalog.Schemas()})
 }
 
 // ledgerFilterField is one drop-down filter of the records page (enum and boolean fields).
@@ -78,11 +78,7 @@ func (s *Server) ledgerRecordsPage(w http.ResponseWriter, r *http.Request, statu
 		s.Error(w, r, err)
 		return
 	}
-	svc, err := s.ledgers()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	svc := s.Ledgers
 	q := r.URL.Query()
 	v := ledgerRecordsView{Schema: sc, Filters: q, CanWrite: a.Can(zhili.ActBusinessWrite), Errs: map[string]string{}}
 	for i := range sc.Fields {

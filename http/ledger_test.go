@@ -15,8 +15,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/zhili-project/zhili"
-	"github.com/zhili-project/zhili/ledger"
-	"github.com/zhili-project/zhili/sqlstore"
 	"github.com/zhili-project/zhili/sqlstore/storetest"
 )
 
@@ -26,14 +24,12 @@ type ledgerIDs struct{ keep, del int64 }
 
 var ledgersB sync.Map // *testEnv → ledgerIDs
 
-// ledgerB wires the ledger service into the env (once) and records two legal
-// publicity events in township B's village.
+// ledgerB records (once per env) two legal publicity events in township B's village.
 func (e *testEnv) ledgerB() ledgerIDs {
 	if v, ok := ledgersB.Load(e); ok {
 		return v.(ledgerIDs)
 	}
-	svc := sqlstore.NewLedgerService(e.db, ledger.Default())
-	e.server.Ledgers = svc
+	svc := e.server.Ledgers
 	var ids ledgerIDs
 	for _, id := range []*int64{&ids.keep, &ids.del} {
 		r := &zhili.LedgerRecord{Ledger: "legal_publicity", RegionID: e.f.VillageB.ID,

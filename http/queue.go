@@ -32,11 +32,7 @@ func queueFilter(q url.Values) (zhili.QueueFilter, error) {
 }
 
 func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	qs := s.Queues
 	f, err := queueFilter(r.URL.Query())
 	if err == nil {
 		f.Offset, f.Limit, err = paging(r)
@@ -54,11 +50,7 @@ func (s *Server) handleQueue(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSavedSearchList(w http.ResponseWriter, r *http.Request) {
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	qs := s.Queues
 	items, err := qs.SavedSearches(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
@@ -74,11 +66,7 @@ type savedSearchCreate struct {
 }
 
 func (s *Server) handleSavedSearchCreate(w http.ResponseWriter, r *http.Request) {
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	qs := s.Queues
 	var req savedSearchCreate
 	if err := decode(w, r, &req); err != nil {
 		s.Error(w, r, err)
@@ -93,11 +81,7 @@ func (s *Server) handleSavedSearchCreate(w http.ResponseWriter, r *http.Request)
 }
 
 func (s *Server) handleSavedSearchDelete(w http.ResponseWriter, r *http.Request) {
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	qs := s.Queues
 	id, err := idParam(r, "id")
 	if err != nil {
 		s.Error(w, r, err)
@@ -118,11 +102,7 @@ type bulkAssign struct {
 }
 
 func (s *Server) handleCaseBulkAssign(w http.ResponseWriter, r *http.Request) {
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	qs := s.Queues
 	var req bulkAssign
 	if err := decode(w, r, &req); err != nil {
 		s.Error(w, r, err)

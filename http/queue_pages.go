@@ -21,11 +21,7 @@ func (s *Server) handleQueuePage(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.requirePage(w, r); !ok {
 		return
 	}
-	qs, err := s.caseQueues()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
+	qs := s.Queues
 	q := r.URL.Query()
 	f, err := queueFilter(q)
 	if err == nil {
