@@ -1,18 +1,12 @@
 package deptreport
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/zhili-project/zhili"
+	"github.com/zhili-project/zhili/sheet"
 )
 
 // MaxRows bounds a file; larger submissions are split by the department.
@@ -46,71 +40,11 @@ func fold(h string) (key string, yuan bool) {
 // It returns every figure, normalised, or an EINVALID error naming every bad row and
 // column; nothing is half-read.
 func Parse(name string, r io.Reader, ms []zhili.DepartmentMetric) ([]zhili.DepartmentFigure, error) {
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	var rows [][]string
-	ext := strings.ToLower(filepath.Ext(name))
-	if ext == ".xlsx" || (ext != ".csv" && bytes.HasPrefix(b, []byte("PK\x03\x04"))) {
-		rows, err = xlsxRows(b)
-	} else {
-		rows, err = csvRows(b)
-	}
+	rows, err := sheet.Read(name, r, MaxRows+1)
 	if err != nil {
 		return nil, err
 	}
 	return parseRows(rows, ms)
-}
-
-func xlsxRows(b []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, zhili.Invalid("The file is not a readable .xlsx workbook: "+err.Error(), zhili.FieldError{Field: "file", Code: "malformed", Reason: err.Error()})
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, zhili.Invalid("The workbook has no sheet.", zhili.FieldError{Field: "file", Code: "empty", Reason: "no sheet"})
-	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, zhili.Invalid("The first sheet cannot be read: "+err.Error(), zhili.FieldError{Field: "file", Code: "malformed", Reason: err.Error()})
-	}
-	return rows, nil
-}
-
-func csvRows(b []byte) ([][]string, error) {
-	var text string
-	switch {
-	case bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")):
-		text = string(b[3:])
-	case utf8.Valid(b):
-		text = string(b)
-	default:
-		d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
-		if err != nil {
-			return nil, zhili.Invalid("The CSV file is neither UTF-8 nor GB18030.", zhili.FieldError{Field: "file", Code: "encoding", Reason: err.Error()})
-		}
-		text = string(d)
-	}
-	cr := csv.NewReader(strings.NewReader(text))
-	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return nil, zhili.Invalid("The CSV file cannot be read: "+err.Error(), zhili.FieldError{Field: "file", Code: "malformed", Reason: err.Error()})
-	}
-	return rows, nil
-}
-
-func blank(rec []string) bool {
-	for _, c := range rec {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
 }
 
 // parseRows reads the header, then every data row; row numbers count the header
@@ -157,7 +91,7 @@ func parseRows(rows [][]string, ms []zhili.DepartmentMetric) ([]zhili.Department
 	}
 	var figs []zhili.DepartmentFigure
 	for n, rec := range rows[1:] {
-		if blank(rec) {
+		if sheet.Blank(rec) {
 			continue
 		}
 		f := zhili.DepartmentFigure{Row: n + 2, Metric: cell(rec, "metric"), RegionCode: cell(rec, "region_code"),

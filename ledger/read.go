@@ -1,18 +1,13 @@
 package ledger
 
 import (
-	"bytes"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/zhili-project/zhili"
+	"github.com/zhili-project/zhili/sheet"
 )
 
 // Column names of the record itself, beside the schema's fields.
@@ -29,16 +24,12 @@ const maxFileRows = 200000
 // ledger s. It checks every cell and returns every row, or an EINVALID error
 // naming every bad row and column: all or nothing.
 func ReadFile(s *zhili.LedgerSchema, filename string, r io.Reader) ([]zhili.LedgerRow, error) {
-	var grid [][]string
-	var err error
 	switch strings.ToLower(filepath.Ext(filename)) {
-	case ".xlsx":
-		grid, err = readXLSX(r)
-	case ".csv":
-		grid, err = readCSV(r)
+	case ".xlsx", ".csv":
 	default:
 		return nil, zhili.Invalid("只能导入 .xlsx 或 .csv 文件。", zhili.FieldError{Field: "file", Code: "format", Reason: "文件类型应为 .xlsx 或 .csv"})
 	}
+	grid, err := sheet.Read(filename, r, maxFileRows)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +48,7 @@ func Rows(s *zhili.LedgerSchema, grid [][]string) ([]zhili.LedgerRow, error) {
 	var rows []zhili.LedgerRow
 	for i, cells := range grid[1:] {
 		line := i + 2
-		if blank(cells) {
+		if sheet.Blank(cells) {
 			continue
 		}
 		raw := map[string]any{}
@@ -132,80 +123,4 @@ func header(s *zhili.LedgerSchema, head []string) ([]string, []zhili.FieldError)
 		}
 	}
 	return cols, errs
-}
-
-func blank(cells []string) bool {
-	for _, c := range cells {
-		if strings.TrimSpace(c) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-func readCSV(r io.Reader) ([][]string, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 256<<20))
-	if err != nil {
-		return nil, fmt.Errorf("read csv: %w", err)
-	}
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(b) {
-		d, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
-		if err != nil || bytes.ContainsRune(d, utf8.RuneError) {
-			return nil, zhili.Invalid("文件不是 UTF-8 或 GB18030 编码的文本。", zhili.FieldError{Field: "file", Code: "encoding", Reason: "无法识别的编码"})
-		}
-		b = d
-	}
-	cr := csv.NewReader(bytes.NewReader(b))
-	cr.FieldsPerRecord = -1
-	var grid [][]string
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			line := len(grid) + 1
-			if pe, ok := err.(*csv.ParseError); ok {
-				line = pe.Line
-			}
-			return nil, zhili.Invalid("CSV 格式有误。", zhili.FieldError{Row: line, Field: "file", Code: "malformed", Reason: err.Error()})
-		}
-		if grid = append(grid, rec); len(grid) > maxFileRows {
-			return nil, tooMany()
-		}
-	}
-	return grid, nil
-}
-
-func readXLSX(r io.Reader) ([][]string, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, zhili.Invalid("无法读取 Excel 文件。", zhili.FieldError{Field: "file", Code: "malformed", Reason: "不是有效的 .xlsx 文件"})
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, zhili.Invalid("Excel 文件没有工作表。", zhili.FieldError{Field: "file", Code: "empty", Reason: "没有工作表"})
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, fmt.Errorf("read xlsx rows: %w", err)
-	}
-	defer rows.Close()
-	var grid [][]string
-	for rows.Next() {
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, fmt.Errorf("read xlsx row %d: %w", len(grid)+1, err)
-		}
-		if grid = append(grid, cells); len(grid) > maxFileRows {
-			return nil, tooMany()
-		}
-	}
-	return grid, rows.Error()
-}
-
-func tooMany() error {
-	return zhili.Invalid(fmt.Sprintf("一次最多导入 %d 行。", maxFileRows), zhili.FieldError{Field: "file", Code: "too_large", Reason: "行数过多"})
 }
