@@ -1,6 +1,10 @@
 package zhili
 
-import "slices"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // CaseAction is one move in a case's workflow; each is a timeline event.
 type CaseAction string
@@ -169,3 +173,26 @@ type CaseAct struct {
 
 // ResolutionMethods lists the ways a case is resolved (化解方式).
 var ResolutionMethods = []string{"人民调解", "行政调解", "司法调解", "诉调对接", "当事人和解", "行政处理", "现场处置", "整改完成", "协调解决", "其他"}
+
+// EventNote is the act's line on the case timeline: the particulars of the action
+// (method and outcome, satisfaction, extension) followed by the user's note.
+func (act CaseAct) EventNote() string {
+	parts := []string{}
+	switch act.Action {
+	case DoResolve:
+		parts = append(parts, "方式："+act.Method, "结果："+act.Outcome)
+		if act.Agreement {
+			parts = append(parts, "已签订调解协议")
+		}
+	case DoVisit:
+		parts = append(parts, fmt.Sprintf("满意度：%d", act.Satisfaction))
+	case DoRequestExtension:
+		parts = append(parts, fmt.Sprintf("申请延期%d天", act.ExtensionDays))
+	case DoDecideExtension:
+		parts = append(parts, map[bool]string{true: "同意延期", false: "不同意延期"}[act.Approve])
+	}
+	if act.Note != "" {
+		parts = append(parts, act.Note)
+	}
+	return strings.Join(parts, "；")
+}

@@ -2,7 +2,6 @@ package demo
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/zhili-project/zhili"
@@ -214,7 +213,7 @@ func (s *sim) do(c *simCase, at time.Time, actor *zhili.Actor, act zhili.CaseAct
 		c.extension = 0
 	}
 	c.UpdatedAt = at
-	s.add(c, &event{at: at, action: act.Action, from: from, to: next, actor: actor, note: eventNote(act),
+	s.add(c, &event{at: at, action: act.Action, from: from, to: next, actor: actor, note: act.EventNote(),
 		detail: map[string]any{"from": from, "to": next}})
 	return true
 }
@@ -224,28 +223,6 @@ func (s *sim) do(c *simCase, at time.Time, actor *zhili.Actor, act zhili.CaseAct
 func (s *sim) finish(c *simCase) {
 	c.stopped = true
 	s.superviseUntil(c, s.today)
-}
-
-// eventNote is the timeline text, as sqlstore's eventNote writes it.
-func eventNote(act zhili.CaseAct) string {
-	parts := []string{}
-	switch act.Action {
-	case zhili.DoResolve:
-		parts = append(parts, "方式："+act.Method, "结果："+act.Outcome)
-		if act.Agreement {
-			parts = append(parts, "已签订调解协议")
-		}
-	case zhili.DoVisit:
-		parts = append(parts, fmt.Sprintf("满意度：%d", act.Satisfaction))
-	case zhili.DoRequestExtension:
-		parts = append(parts, fmt.Sprintf("申请延期%d天", act.ExtensionDays))
-	case zhili.DoDecideExtension:
-		parts = append(parts, map[bool]string{true: "同意延期", false: "不同意延期"}[act.Approve])
-	}
-	if act.Note != "" {
-		parts = append(parts, act.Note)
-	}
-	return strings.Join(parts, "；")
 }
 
 // Working hours, China time: 08:30–12:00 and 14:30–17:30 on working days.

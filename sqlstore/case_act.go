@@ -125,32 +125,10 @@ func (tx *Tx) actOn(ctx context.Context, a *zhili.Actor, id int64, act zhili.Cas
 	if n, _ := res.RowsAffected(); n == 0 {
 		return zhili.Errorf(zhili.ECONFLICT, "Someone changed the case meanwhile; reload it.")
 	}
-	if err := tx.caseEvent(ctx, a, id, act.Action, c.State, next.State, eventNote(act)); err != nil {
+	if err := tx.caseEvent(ctx, a, id, act.Action, c.State, next.State, act.EventNote()); err != nil {
 		return err
 	}
 	return tx.audit(ctx, a, "case."+string(act.Action), "case", id, map[string]any{"from": c.State, "to": next.State})
-}
-
-// eventNote is the timeline text: the user's note with the action's particulars.
-func eventNote(act zhili.CaseAct) string {
-	parts := []string{}
-	switch act.Action {
-	case zhili.DoResolve:
-		parts = append(parts, "方式："+act.Method, "结果："+act.Outcome)
-		if act.Agreement {
-			parts = append(parts, "已签订调解协议")
-		}
-	case zhili.DoVisit:
-		parts = append(parts, fmt.Sprintf("满意度：%d", act.Satisfaction))
-	case zhili.DoRequestExtension:
-		parts = append(parts, fmt.Sprintf("申请延期%d天", act.ExtensionDays))
-	case zhili.DoDecideExtension:
-		parts = append(parts, map[bool]string{true: "同意延期", false: "不同意延期"}[act.Approve])
-	}
-	if act.Note != "" {
-		parts = append(parts, act.Note)
-	}
-	return strings.Join(parts, "；")
 }
 
 // stepOf names the deadline that runs in a state.
