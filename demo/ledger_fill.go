@@ -121,16 +121,6 @@ func (g *ledgerGen) add(ledger, account string, at place, data map[string]any) {
 	g.rows = append(g.rows, ledgerRow{ledger: ledger, account: account, region: at.code, data: data})
 }
 
-// townOf is the township a village belongs to.
-func (g *ledgerGen) townOf(v place) *town {
-	for _, t := range g.towns {
-		if strings.HasPrefix(v.code, t.code[:9]) {
-			return t
-		}
-	}
-	return g.towns[0]
-}
-
 // day is a working day of the demo year, as the ledgers write it.
 func (g *ledgerGen) day() string { return g.dayIn(g.first, g.last) }
 

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -350,13 +349,4 @@ func (m *measurer) satisfaction(ctx context.Context, it assess.Item) error {
 		})
 	}
 	return nil
-}
-
-// regionLink is a page of a township's records: base?region=CODE&from=&to=.
-func (m *measurer) regionLink(base string, i int, extra url.Values) string {
-	q := url.Values{"region": {m.codes[i]}, "from": {zhili.Day(m.period.From)}, "to": {zhili.Day(m.period.To.AddDate(0, 0, -1))}}
-	for k, v := range extra {
-		q[k] = v
-	}
-	return base + "?" + q.Encode()
 }
