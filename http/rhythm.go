@@ -137,23 +137,34 @@ func (s *Server) handleDailyCheckList(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"day": day, "region_code": reg.Code, "items": nonNil(items)})
 }
 
+// dayList answers one of the rhythm's lists that take a region (under) and a day
+// (the query parameter param, default today): {param: day, region_code, items}.
+func dayList[T any](s *Server, param string, list func(ctx context.Context, region int64, day string, at time.Time) ([]T, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		day, at, err := s.dayParam(r.URL.Query().Get(param), param)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		reg, err := s.underRegion(r.Context(), r.URL.Query().Get("under"))
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		items, err := list(r.Context(), reg.ID, day, at)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{param: day, "region_code": reg.Code, "items": nonNil(items)})
+	}
+}
+
+// handleMissingChecks lists the grids without a sweep filed on day (漏报).
 func (s *Server) handleMissingChecks(w http.ResponseWriter, r *http.Request) {
-	day, _, err := s.dayParam(r.URL.Query().Get("day"), "day")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	reg, err := s.underRegion(r.Context(), r.URL.Query().Get("under"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	items, err := s.Rhythm.MissingChecks(r.Context(), reg.ID, day)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"day": day, "region_code": reg.Code, "items": nonNil(items)})
+	dayList(s, "day", func(ctx context.Context, region int64, day string, _ time.Time) ([]*zhili.MissingCheck, error) {
+		return s.Rhythm.MissingChecks(ctx, region, day)
+	})(w, r)
 }
 
 func (s *Server) handleWeeklyReview(w http.ResponseWriter, r *http.Request) {
@@ -174,42 +185,18 @@ func (s *Server) handleWeeklyReview(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, rev)
 }
 
+// handleOverdueVisits lists the resolved cases whose ten-day return visit is overdue on a day.
 func (s *Server) handleOverdueVisits(w http.ResponseWriter, r *http.Request) {
-	day, at, err := s.dayParam(r.URL.Query().Get("on"), "on")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	reg, err := s.underRegion(r.Context(), r.URL.Query().Get("under"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	items, err := s.Rhythm.OverdueVisits(r.Context(), reg.ID, at)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"on": day, "region_code": reg.Code, "items": nonNil(items)})
+	dayList(s, "on", func(ctx context.Context, region int64, _ string, at time.Time) ([]*zhili.Case, error) {
+		return s.Rhythm.OverdueVisits(ctx, region, at)
+	})(w, r)
 }
 
+// handleDispatchList lists the cases open more than fifteen days on a day (半月调度).
 func (s *Server) handleDispatchList(w http.ResponseWriter, r *http.Request) {
-	day, at, err := s.dayParam(r.URL.Query().Get("on"), "on")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	reg, err := s.underRegion(r.Context(), r.URL.Query().Get("under"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	items, err := s.Rhythm.DispatchList(r.Context(), reg.ID, at)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"on": day, "region_code": reg.Code, "items": nonNil(items)})
+	dayList(s, "on", func(ctx context.Context, region int64, _ string, at time.Time) ([]*zhili.DispatchItem, error) {
+		return s.Rhythm.DispatchList(ctx, region, at)
+	})(w, r)
 }
 
 func (s *Server) handleMonthlyBulletin(w http.ResponseWriter, r *http.Request) {

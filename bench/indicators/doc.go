@@ -17,6 +17,7 @@
 //
 //	go test ./bench/indicators -run '^$' -bench 'Indicators/sqlite/bulletin' -benchtime 5x
 //
-// PostgreSQL runs too when ZHILI_TEST_POSTGRES
-// is set. docs/indicators.md records the figures.
+// PostgreSQL runs too when ZHILI_TEST_POSTGRES is set, in a fresh schema, or in
+// the kept database whose URL ZHILI_BENCH_POSTGRES holds (reused like the SQLite
+// file). docs/indicators.md and docs/reports.md record the figures.
 package indicators

@@ -34,10 +34,22 @@ type city struct {
 }
 
 // openDB opens the dialect's database: a kept SQLite file when ZHILI_BENCH_SQLITE
-// names one, otherwise a fresh test database.
+// names one, a kept PostgreSQL database when ZHILI_BENCH_POSTGRES holds its URL,
+// otherwise a fresh test database.
 func openDB(b *testing.B, dialect string) *sqlstore.DB {
 	if path := os.Getenv("ZHILI_BENCH_SQLITE"); dialect == "sqlite" && path != "" {
 		db, err := sqlstore.Open("sqlite:" + path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		return db
+	}
+	if url := os.Getenv("ZHILI_BENCH_POSTGRES"); dialect == "postgres" && url != "" {
+		db, err := sqlstore.Open(url)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -60,7 +72,7 @@ func build(b *testing.B, dialect string, cases, records int) *city {
 	c := &city{db: db, code: "419900000000", township: "419901101000"}
 	regions := sqlstore.NewRegionService(db)
 	if _, err := regions.FindRegionByCode(ctx, c.code); err == nil {
-		b.Logf("reusing the city in %s", os.Getenv("ZHILI_BENCH_SQLITE"))
+		b.Logf("reusing the city already in the %s database", dialect)
 		return c
 	}
 	rows := []zhili.RegionRow{{Line: 2, Code: c.code, Name: "青山市", Level: zhili.LevelCity, Kind: zhili.KindCity}}
