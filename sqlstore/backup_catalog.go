@@ -46,8 +46,9 @@ func (t *tableDef) column(name string) int {
 
 // derivedTables are left out of backups: schema_migrations belongs to the target,
 // and indicator_case_changes is a change log that triggers on cases refill as the
-// restore inserts them (restoring it as well would double it).
-const derivedTables = `'schema_migrations', 'indicator_case_changes'`
+// restore inserts them (restoring it as well would double it); so are the
+// indicator cache's marks (migration 0016), which describe this database's log.
+const derivedTables = `'schema_migrations', 'indicator_case_changes', 'indicator_cache_marks'`
 
 // catalogue lists the tables of the current database or schema, except
 // derivedTables, with their columns, primary keys and foreign keys.

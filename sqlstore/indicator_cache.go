@@ -38,6 +38,12 @@ type indicatorCache struct {
 	org      []orgRow         // positions, units, regions and current department reports
 	orgFP    string
 	ledgMark int64 // last ledger seq seen
+	// Pruning of indicator_case_changes (indicator_cache_prune.go).
+	retention  time.Duration // rows younger than this are kept
+	pruneEvery time.Duration // how often this instance prunes
+	pruneBatch int           // rows deleted per transaction, about
+	pruneNext  time.Time     // when this instance prunes next
+	reloads    int           // full reloads of the cases after falling behind the log
 }
 
 // cacheEntry is one record's contribution to a measure; n is +1, or -1 for a
@@ -93,7 +99,8 @@ type cacheRow struct {
 
 func newIndicatorCache(db *DB, cat *indicator.Catalog) *indicatorCache {
 	c := &indicatorCache{db: db, cat: cat, byID: map[string]*measure{}, keys: map[string]int32{},
-		cases: &cacheSource{extra: map[int64][]vk{}}, ledgers: &cacheSource{extra: map[int64][]vk{}}}
+		cases: &cacheSource{extra: map[int64][]vk{}}, ledgers: &cacheSource{extra: map[int64][]vk{}},
+		retention: caseLogRetention, pruneEvery: caseLogPruneEvery, pruneBatch: caseLogPruneBatch}
 	for _, d := range cat.Defs {
 		if d.Agg == indicator.AggRatio {
 			continue

@@ -16,39 +16,73 @@ import (
 // 0008). Ledgers: every record with seq above the last seen (ledger_records.seq
 // comes from a counter taken in the writing transaction, so it grows in commit
 // order). Re-reading a record is harmless: apply replaces what it counted.
+// The case log is pruned (indicator_cache_prune.go): an instance that fell
+// behind the pruning reloads the cases whole.
 
 const caseCacheColumns = `id, region_id, kind, category, state, source, risk, reported_at, COALESCE(resolved_at, ''),
 	workers_paid, wages_recovered_fen, amount_fen, people, workers`
 
-// refresh brings the cache up to date unless it was refreshed within fresh.
+// refresh brings the cache up to date unless it was refreshed within fresh,
+// and prunes the case change log when this instance's turn has come (outside
+// the cache's lock: pruning touches only the database).
 func (c *indicatorCache) refresh(ctx context.Context, fresh time.Duration) error {
+	prune, err := c.update(ctx, fresh)
+	if err != nil || !prune {
+		return err
+	}
+	_, err = c.pruneCaseLog(ctx)
+	return err
+}
+
+// update refreshes the cache and reports whether the change log is due for pruning.
+func (c *indicatorCache) update(ctx context.Context, fresh time.Duration) (prune bool, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.loaded && fresh > 0 && time.Since(c.at) < fresh {
-		return nil
+		return false, nil
 	}
 	if err := c.loadRegions(ctx); err != nil {
-		return err
+		return false, err
 	}
 	if err := c.loadOrg(ctx); err != nil {
-		return err
+		return false, err
 	}
 	if !c.loaded {
-		mark, xip, err := c.caseMarkNow(ctx)
-		if err != nil {
-			return err
+		if err := c.loadCases(ctx); err != nil {
+			return false, err
 		}
-		if err := c.readCases(ctx, "", nil); err != nil {
-			return err
+	} else if behind, err := c.caseChanges(ctx); err != nil {
+		return false, err
+	} else if behind {
+		// The log no longer holds every change since this instance's mark (it was
+		// stopped or idle longer than the retention): start again from the cases.
+		c.resetCases()
+		c.reloads++
+		if err := c.loadCases(ctx); err != nil {
+			return false, err
 		}
-		c.caseMark, c.caseXip = mark, xip
-	} else if err := c.caseChanges(ctx); err != nil {
-		return err
 	}
 	if err := c.ledgerChanges(ctx); err != nil {
-		return err
+		return false, err
 	}
 	c.loaded, c.at = true, time.Now()
+	if c.at.Before(c.pruneNext) {
+		return false, nil
+	}
+	c.pruneNext = c.at.Add(c.pruneEvery)
+	return true, nil
+}
+
+// loadCases reads every case, from a mark taken before the read.
+func (c *indicatorCache) loadCases(ctx context.Context) error {
+	mark, xip, err := c.caseMarkNow(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.readCases(ctx, "", nil); err != nil {
+		return err
+	}
+	c.caseMark, c.caseXip = mark, xip
 	return nil
 }
 
@@ -123,12 +157,16 @@ func (c *indicatorCache) caseMarkNow(ctx context.Context) (int64, []any, error) 
 	return xmax, xip, nil
 }
 
-// caseChanges re-reads the cases changed since the mark.
-func (c *indicatorCache) caseChanges(ctx context.Context) error {
+// caseChanges re-reads the cases changed since the mark, unless pruning took
+// rows of the log the cache has not read (behind: the caller reloads).
+func (c *indicatorCache) caseChanges(ctx context.Context) (behind bool, err error) {
 	pg := c.db.dialect.name() == "postgres"
 	next, xip, err := c.caseMarkNow(ctx)
 	if err != nil {
-		return err
+		return false, err
+	}
+	if behind, err := c.caseBehind(ctx, xip); err != nil || behind {
+		return behind, err
 	}
 	q := `SELECT DISTINCT case_id FROM indicator_case_changes WHERE seq > ? AND seq <= ?`
 	args := []any{c.caseMark, next}
@@ -143,30 +181,35 @@ func (c *indicatorCache) caseChanges(ctx context.Context) error {
 	}
 	rows, err := c.db.query(ctx, q, args...)
 	if err != nil {
-		return fmt.Errorf("indicator cache: case changes: %w", err)
+		return false, fmt.Errorf("indicator cache: case changes: %w", err)
 	}
 	var ids []any
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return err
+			return false, err
 		}
 		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return false, err
 	}
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
 		if err := c.readCases(ctx, "id IN ("+placeholders(n)+")", ids[:n]); err != nil {
-			return err
+			return false, err
 		}
 		ids = ids[n:]
 	}
+	// A prune that committed between the check above and the read may have
+	// taken rows the read needed; the horizon it wrote, read now, tells.
+	if behind, err := c.caseBehind(ctx, xip); err != nil || behind {
+		return behind, err
+	}
 	c.caseMark, c.caseXip = next, xip
-	return nil
+	return false, nil
 }
 
 // readCases applies the cases matching where (all when empty); listed ids not

@@ -27,21 +27,21 @@ type orgRow struct {
 	value  int64             // dept
 }
 
-// orgFingerprint changes whenever a row of the org tables or department reports
-// is added, ended, retired or superseded.
-const orgFingerprint = `SELECT (SELECT COUNT(*) FROM units), (SELECT COUNT(retired_at) FROM units),
-	(SELECT COUNT(*) FROM positions), (SELECT COUNT(end_day) FROM positions), (SELECT COALESCE(MAX(end_day), '') FROM positions),
-	(SELECT COUNT(*) FROM department_reports), (SELECT COUNT(superseded_by) FROM department_reports), (SELECT COALESCE(MAX(seq), 0) FROM department_reports)`
+// orgFingerprint changes whenever any row of the org tables or department
+// reports is written: triggers raise org_version at every insert, update or
+// delete of positions, units, regions and department_reports (migration 0016).
+// Counts and latest dates, the fingerprint before, missed an edit that keeps
+// them (an earlier end date moved, a retirement re-dated, a value corrected).
+const orgFingerprint = `SELECT value FROM indicator_cache_marks WHERE name = 'org_version'`
 
 // loadOrg reloads the org and department rows when they changed.
 func (c *indicatorCache) loadOrg(ctx context.Context) error {
-	var a, b, p, e, f, g int64
-	var last string
-	var seq int64
-	if err := c.db.queryRow(ctx, orgFingerprint).Scan(&a, &b, &p, &e, &last, &f, &g, &seq); err != nil {
+	var version int64
+	if err := c.db.queryRow(ctx, orgFingerprint).Scan(&version); err != nil {
 		return fmt.Errorf("indicator cache: org fingerprint: %w", err)
 	}
-	fp := fmt.Sprint(a, b, p, e, last, f, g, seq, c.regionFP)
+	// The region ranks are part of it: a move changes which subtree a row is in.
+	fp := strconv.FormatInt(version, 10) + "|" + c.regionFP
 	if fp == c.orgFP {
 		return nil
 	}
