@@ -420,6 +420,15 @@ var accessRows = []accessRow{
 			return "/api/v1/assessments/township_quarterly?period=2026-Q1&region=" + e.f.TownB.Code
 		},
 		ghost: fixed("/api/v1/assessments/township_quarterly?period=2026-Q1&region=419901999000")},
+	// Assessment schemes (http/assess_edit.go): business roles read them; the
+	// leader and the centre (task.assign) store and reset them. The PUT stores the
+	// built-in scheme unchanged, the DELETE resets it (built-in already: 200).
+	{pattern: "GET /api/v1/assessments/{scheme}/scheme", method: "GET", path: fixed("/api/v1/assessments/township_quarterly/scheme"), def: 200,
+		want: map[string]int{"auditor": 403, "sysadmin": 403, "secadmin": 403}},
+	{pattern: "PUT /api/v1/assessments/{scheme}", method: "PUT", path: fixed("/api/v1/assessments/township_quarterly"), def: 403,
+		want: map[string]int{"leader": 200, "center": 200}, body: builtinSchemeBody},
+	{pattern: "DELETE /api/v1/assessments/{scheme}", method: "DELETE", path: fixed("/api/v1/assessments/township_quarterly"), def: 403,
+		want: map[string]int{"leader": 200, "center": 200}},
 	// Notices (http/notice.go): every account reads and marks its own.
 	{pattern: "GET /api/v1/notices", method: "GET", path: fixed("/api/v1/notices"), def: 200},
 	{pattern: "POST /api/v1/notices/{id}/read", method: "POST", path: fixed("/api/v1/notices/all/read"), def: 200},

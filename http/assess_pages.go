@@ -19,6 +19,7 @@ func (s *Server) assessPageRoutes() {
 	s.mux.HandleFunc("GET /assessments/{scheme}/units/{id}", s.handleAssessUnitPage)
 	s.mux.HandleFunc("GET /notices", s.handleNoticesPage)
 	s.mux.HandleFunc("POST /notices/{id}/read", s.handleNoticeReadForm)
+	s.assessEditPageRoutes() // http/assess_edit_pages.go
 }
 
 // assessPage is the data of the ranking and unit pages.

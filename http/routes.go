@@ -127,6 +127,10 @@ func (s *Server) apiRoutes() []route {
 		{"GET /api/v1/assessments/{scheme}", s.handleAssessment}, // http/assess.go
 		{"GET /api/v1/notices", s.handleNoticeList},              // http/notice.go
 		{"POST /api/v1/notices/{id}/read", s.handleNoticeRead},   // http/notice.go
+
+		{"GET /api/v1/assessments/{scheme}/scheme", s.handleAssessSchemeGet}, // http/assess_edit.go
+		{"PUT /api/v1/assessments/{scheme}", s.handleAssessSchemePut},        // http/assess_edit.go
+		{"DELETE /api/v1/assessments/{scheme}", s.handleAssessSchemeDelete},  // http/assess_edit.go
 	}
 }
 
