@@ -77,8 +77,9 @@ func ReportService(db *sqlstore.DB, engine *indicator.Engine) *report.Service {
 			Rhythm:   sqlstore.NewRhythmService(db),
 			Settings: db,
 			Clock:    db.Clock,
-			Tasks:    sqlstore.NewTaskService(db),   // the tasks.period table
-			Assess:   sqlstore.NewAssessService(db), // the assess.* tables (季点评)
+			Tasks:    sqlstore.NewTaskService(db),          // the tasks.period table
+			Assess:   sqlstore.NewAssessService(db),        // the assess.* tables (季点评)
+			Disputes: sqlstore.NewDisputeReportService(db), // the disputes.* tables (专刊)
 		},
 		Archive: sqlstore.NewReportArchiveService(db),
 	}

@@ -46,8 +46,28 @@ func TestDocxOpensInLibreOffice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	text := officeText(t, lo, d)
+	if strings.Contains(text, "*") {
+		t.Errorf("a * is left in the document:\n%s", text)
+	}
+	for _, want := range []string{
+		"青山县加强社会治理交流材料", "一、高位推动，构筑社会治理“新格局”。", "二、融合施治", "三、立体管控", "四、靶向发力",
+		"强化组织保障。坚持顶层设计", "排查各类矛盾纠纷3件，化解2件，化解率66.6％", "为12名劳动者追讨工资350多万元",
+		"清收金融机构不良贷款1.2亿元", "驻村干部“1＋N”帮带机制", "努力营造“放心投资、安心经营、专心发展”的法治化营商环境。",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("LibreOffice's text lacks %q", want)
+		}
+	}
+	inOrder(t, text, d)
+}
+
+// officeText writes d as .docx, has LibreOffice (at lo) convert it to PDF, which
+// must not be empty, and to text, and returns the text.
+func officeText(t *testing.T, lo string, d *report.Document) string {
+	t.Helper()
 	dir := t.TempDir()
-	docx := filepath.Join(dir, "exchange.docx")
+	docx := filepath.Join(dir, "report.docx")
 	var buf bytes.Buffer
 	if err := report.WriteDocx(&buf, d); err != nil {
 		t.Fatal(err)
@@ -64,34 +84,29 @@ func TestDocxOpensInLibreOffice(t *testing.T) {
 			t.Fatalf("libreoffice --convert-to %s: %v\n%s", to, err, out)
 		}
 	}
-	if st, err := os.Stat(filepath.Join(dir, "exchange.pdf")); err != nil || st.Size() == 0 {
+	if st, err := os.Stat(filepath.Join(dir, "report.pdf")); err != nil || st.Size() == 0 {
 		t.Fatalf("no PDF: %v", err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "exchange.txt"))
+	b, err := os.ReadFile(filepath.Join(dir, "report.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.TrimPrefix(string(b), "\ufeff")
-	if strings.Contains(text, "*") {
-		t.Errorf("a * is left in the document:\n%s", text)
-	}
-	for _, want := range []string{
-		"青山县加强社会治理交流材料", "一、高位推动，构筑社会治理“新格局”。", "二、融合施治", "三、立体管控", "四、靶向发力",
-		"强化组织保障。坚持顶层设计", "排查各类矛盾纠纷3件，化解2件，化解率66.6％", "为12名劳动者追讨工资350多万元",
-		"清收金融机构不良贷款1.2亿元", "驻村干部“1＋N”帮带机制", "努力营造“放心投资、安心经营、专心发展”的法治化营商环境。",
-	} {
-		if !strings.Contains(text, want) {
-			t.Errorf("LibreOffice's text lacks %q", want)
-		}
-	}
-	// Every paragraph of the document reads back whole, in order.
+	return strings.TrimPrefix(string(b), "\ufeff")
+}
+
+// inOrder checks that every paragraph of d, and every cell of its tables, reads
+// back whole from text, in order.
+func inOrder(t *testing.T, text string, d *report.Document) {
+	t.Helper()
 	last := 0
 	for _, line := range strings.Split(strings.TrimSpace(d.Text()), "\n") {
-		i := strings.Index(text[last:], line)
-		if i < 0 {
-			t.Fatalf("paragraph not found in order: %.60s…", line)
+		for _, cell := range strings.Split(line, "\t") {
+			i := strings.Index(text[last:], cell)
+			if i < 0 {
+				t.Fatalf("paragraph or cell not found in order: %.60s…", cell)
+			}
+			last += i + len(cell)
 		}
-		last += i + len(line)
 	}
 }
 

@@ -22,7 +22,7 @@ var testSettings = mapSettings{report.SettingCityName: "河洛市", report.Setti
 // renderer renders from db: figures from figs, tables from the rhythm service.
 func renderer(db *sqlstore.DB, figs report.Figures) *report.Renderer {
 	return &report.Renderer{Figures: figs, Regions: sqlstore.NewRegionService(db), Rhythm: sqlstore.NewRhythmService(db),
-		Settings: testSettings, Clock: db.Clock}
+		Disputes: sqlstore.NewDisputeReportService(db), Settings: testSettings, Clock: db.Clock}
 }
 
 // caseFigures is the real source of the case figures on db.

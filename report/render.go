@@ -27,6 +27,9 @@ type Renderer struct {
 	// the assessment schemes for the assess.* tables (docs/assessment.md).
 	Tasks  zhili.TaskService
 	Assess assess.Service
+	// Disputes feeds the disputes.* tables of the dispute special bulletin
+	// (tables_disputes.go); nil leaves that template unrenderable.
+	Disputes zhili.DisputeReportService
 	// Clock stamps GeneratedAt and bounds lists made "as of now".
 	Clock zhili.Clock
 	// Strict makes a figure no source knows an error; otherwise it prints "××",
@@ -58,6 +61,7 @@ type renderEnv struct {
 	bulletins map[string]*zhili.MonthlyBulletin
 	weekly    *zhili.WeeklyReview
 	assessed  map[string]*assess.Result
+	disputes  *zhili.DisputeReport // the disputes.* tables share one answer
 }
 
 // Render fills template name for p. EINVALID names each bad parameter; ENOTFOUND
@@ -231,8 +235,22 @@ func (e *renderEnv) period(which string) (time.Time, time.Time) {
 		return first.AddDate(0, -1, 0), first.AddDate(0, 0, -1)
 	case "prev_week":
 		return e.from.AddDate(0, 0, -7), e.to.AddDate(0, 0, -7)
+	case "prev":
+		return e.prevPeriod()
 	}
 	return e.from, e.to
+}
+
+// prevPeriod is the period just before the report's and as long: as many whole
+// months when the report covers whole months (March–May gives December–February),
+// else as many days.
+func (e *renderEnv) prevPeriod() (time.Time, time.Time) {
+	if next := e.to.AddDate(0, 0, 1); e.from.Day() == 1 && next.Day() == 1 {
+		months := (next.Year()-e.from.Year())*12 + int(next.Month()-e.from.Month())
+		return e.from.AddDate(0, -months, 0), e.from.AddDate(0, 0, -1)
+	}
+	days := int(e.to.Sub(e.from).Hours()/24+0.5) + 1
+	return e.from.AddDate(0, 0, -days), e.from.AddDate(0, 0, -1)
 }
 
 // countySeat finds the township marked as the county seat under the report's

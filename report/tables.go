@@ -34,6 +34,12 @@ func buildTableSources() map[string]tableSource {
 		"assess.departments":    {"县直部门考核得分排名", assessDepartments}, // tables_assess.go
 		"assess.lists":          {"红黑榜", assessLists},              // tables_assess.go
 		"assess.lines":          {"失分情况及明细", assessLines},          // tables_assess.go
+
+		// tables_disputes.go: the dispute special bulletin (专刊)
+		"disputes.townships":  {"各乡镇（街道）矛盾纠纷排查化解情况", disputeTownships},
+		"disputes.categories": {"矛盾纠纷类型分布", disputeCategories},
+		"disputes.methods":    {"矛盾纠纷化解方式", disputeMethods},
+		"disputes.typical":    {"典型案例（备选）", disputeTypical},
 	} {
 		out[name] = s
 	}

@@ -70,7 +70,7 @@ type placeholder struct {
 	unit   string // convert money to 元, 万元 or 亿元
 	round  string // "down": to the round number a "*多"/"*余" figure names
 	region string // "seat": the county seat township of the report's region
-	period string // "", "year", "prev_month", "prev_week"
+	period string // "", "year", "prev_month", "prev_week", "prev" (as long, just before)
 }
 
 // names are the values a {{name}} placeholder may take.
@@ -80,7 +80,7 @@ var (
 	units   = []string{"", "元", "万元", "亿元"}
 	rounds  = []string{"", "down"}
 	regions = []string{"", "seat"}
-	periods = []string{"", "year", "prev_month", "prev_week"}
+	periods = []string{"", "year", "prev_month", "prev_week", "prev"}
 )
 
 // Templates lists the templates shipped in the binary, by name.
