@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	zhttp "github.com/zhili-project/zhili/http"
 	"github.com/zhili-project/zhili/indicator"
@@ -23,11 +24,23 @@ type Parts struct {
 	Engine *indicator.Engine
 }
 
-// Warm loads the indicator cache now rather than on the first request; errors
-// are logged, not fatal: the first request retries.
-func (p *Parts) Warm(ctx context.Context, log *slog.Logger) {
-	if err := p.Indicators.Refresh(ctx); err != nil && ctx.Err() == nil {
-		log.Warn("indicator cache", "err", err)
+// Warm loads the indicator cache now rather than on the first request, then
+// refreshes it every interval until ctx ends: the cache follows the case writes
+// even while nobody asks for figures, and this instance takes its turn pruning
+// the case change log (docs/indicators.md). Errors are logged, not fatal: the
+// next tick, or the first request, retries.
+func (p *Parts) Warm(ctx context.Context, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := p.Indicators.Refresh(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("indicator cache", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
 

@@ -31,8 +31,8 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	s := zhttp.NewServer()
 	s.Addr, s.SecureCookies, s.Logger = m.Config.Addr, m.Config.SecureCookies, m.Log
-	parts := app.Wire(s, m.DB) // app/app.go: every service of the database
-	go parts.Warm(ctx, m.Log)  // load the indicator cache now rather than on the first request
+	parts := app.Wire(s, m.DB)             // app/app.go: every service of the database
+	go parts.Warm(ctx, m.Log, time.Minute) // load the indicator cache now, then keep it fresh
 	if err := s.Open(); err != nil {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
