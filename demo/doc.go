@@ -11,13 +11,16 @@
 //	res.WriteAccounts(os.Stdout)
 //
 // Seed refuses, changing nothing, if the database already has a region. It
-// imports the regions and their boundaries through the region service, then
-// writes units, people, positions, accounts, a year of cases and the daily
-// sweeps in one transaction (sqlstore.DemoBatch): the same rows, timeline events
-// and audit entries the services would have written day by day, the audit chain
-// in time order, every ID number and phone encrypted and masked. If it fails
-// part-way, drop the database and start again. Passwords of the demo accounts
-// are hashed as the database is configured (sqlstore.DB.FastPasswords).
+// writes the regions and their boundaries, units, people, positions, accounts,
+// a year of cases and the daily sweeps in one transaction (sqlstore.DemoBatch):
+// the same rows, timeline events and audit entries the services would have
+// written day by day, the audit chain in time order, every ID number and phone
+// encrypted and masked. A failure there leaves the database empty. The Fillers
+// come after, in transactions of their own (the ledgers in a second DemoBatch);
+// if one fails, the audit entries that bracket the seed tell the next Seed,
+// which refuses and says to recreate the database. Passwords of the demo
+// accounts are hashed as the database is configured (sqlstore.DB.FastPasswords),
+// in the background while the batch is written.
 //
 // # The county
 //

@@ -15,11 +15,12 @@ import (
 )
 
 // The demo's ledger records (台账) are imported the way a county keeps them: each
-// township operator, department user and the county centre imports a month's
-// records of a ledger at a time, a few days after the month ends, through the
-// ledger service (LedgerService.ImportLedgerRecords), so every record is
-// validated against its schema and gets its seq, history event and the import's
-// audit entry. ledger_data_fill.go makes the records.
+// township operator, department user and the county centre imports a quarter's
+// records of a ledger at a time, a few days after the quarter ends. They are
+// written in one sqlstore.DemoBatch (DemoBatch.ImportLedgers) with what
+// LedgerService.ImportLedgerRecords would store: every record validated against
+// its schema, with its seq, its history event and the import's audit entry.
+// ledger_data_fill.go makes the records.
 
 // place is a region records are kept for.
 type place struct {
@@ -195,7 +196,8 @@ func (g *ledgerGen) chance(p float64) bool { return g.rng.Float64() < p }
 
 // importLedgerRows validates every row first (so a bad generator fails before
 // anything is written), then imports them grouped by ledger, account and
-// quarter, each group dated a few days after its quarter as its account.
+// quarter, each group dated a few days after its quarter as its account, all in
+// one DemoBatch.
 func importLedgerRows(ctx context.Context, f *Fill, rows []ledgerRow) error {
 	cat := ledger.Default()
 	type key struct{ month, ledger, account string }
@@ -217,10 +219,7 @@ func importLedgerRows(ctx context.Context, f *Fill, rows []ledgerRow) error {
 	slices.SortFunc(keys, func(a, b key) int {
 		return strings.Compare(a.month+a.ledger+a.account, b.month+b.ledger+b.account)
 	})
-	svc := sqlstore.NewLedgerService(f.DB, cat)
-	clock, saved := &zhili.FixedClock{}, f.DB.Clock
-	f.DB.Clock = clock
-	defer func() { f.DB.Clock = saved }()
+	imports := make([]sqlstore.DemoLedgerImport, 0, len(keys))
 	for n, k := range keys {
 		a, ok := f.Accounts[k.account]
 		if !ok {
@@ -233,12 +232,17 @@ func importLedgerRows(ctx context.Context, f *Fill, rows []ledgerRow) error {
 		if !at.Before(f.Today) {
 			at = f.Today.Add(-time.Duration(len(keys)-n) * time.Minute)
 		}
-		clock.T = at
-		if _, err := svc.ImportLedgerRecords(zhili.NewContextWithActor(ctx, a), k.ledger, groups[k]); err != nil {
-			return fmt.Errorf("import demo %s of %s for %s: %w", k.ledger, k.account, k.month, err)
-		}
+		imports = append(imports, sqlstore.DemoLedgerImport{Actor: a, At: at, Ledger: k.ledger, Rows: groups[k]})
 	}
-	return nil
+	b, err := f.DB.BeginDemoBatch(ctx)
+	if err != nil {
+		return err
+	}
+	defer b.Rollback()
+	if _, err := b.ImportLedgers(ctx, cat, imports); err != nil {
+		return fmt.Errorf("import demo ledgers: %w", err)
+	}
+	return b.Commit(ctx)
 }
 
 // quarterEnd is the last month of the quarter of a day: "2026-05-12" → "2026-06".

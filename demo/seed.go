@@ -40,6 +40,9 @@ type Options struct {
 	// SweepDays is how many days before today grid members have filed their daily
 	// sweeps; default 30, negative for none.
 	SweepDays int
+	// failAfter makes Seed fail after the part of that name (a Phase name), for
+	// tests of a seed that fails part-way.
+	failAfter string
 }
 
 // Defaults of Options.
@@ -81,6 +84,15 @@ type Result struct {
 	Sweeps          int           // daily sweeps filed
 	Today           time.Time     // the demo's today
 	Elapsed         time.Duration // how long Seed took
+	// Phases are how long each part of Seed took, in order: the regions, the
+	// organisation, the cases and sweeps, the commit, then each Filler by name.
+	Phases []Phase
+}
+
+// Phase is one part of Seed and how long it took.
+type Phase struct {
+	Name    string
+	Elapsed time.Duration
 }
 
 // withDefaults fills zero fields and checks the rest.
@@ -125,8 +137,11 @@ func (o Options) withDefaults() (Options, error) {
 // must carry the system actor (zhili.SystemActor). Seed refuses, changing
 // nothing, if the database already has regions (and so units and accounts,
 // which need regions).
-// It is not one transaction: if it fails part-way, drop the database and start
-// again.
+// It is not one transaction: it writes one batch (regions, units, people,
+// accounts, cases, sweeps), then the Fillers, which work through the services. Its first audit entry
+// (sqlstore.DemoSeedBegun) and its last (sqlstore.DemoSeedFinished) bracket the
+// seed, and a later Seed on a database where it failed part-way refuses with an
+// error saying to recreate the database (not ECONFLICT).
 func Seed(ctx context.Context, db *sqlstore.DB, opt Options) (*Result, error) {
 	began := time.Now()
 	opt, err := opt.withDefaults()
@@ -140,6 +155,14 @@ func Seed(ctx context.Context, db *sqlstore.DB, opt Options) (*Result, error) {
 	if _, n, err := regions.FindRegions(ctx, zhili.RegionFilter{IncludeRetired: true, Limit: 1}); err != nil {
 		return nil, fmt.Errorf("demo: count regions: %w", err)
 	} else if n > 0 {
+		begun, finished, err := db.DemoSeedState(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+		if begun && !finished {
+			return nil, fmt.Errorf("demo: seeding the demo county on this database failed part-way, so it holds half a county; " +
+				"drop and recreate the database (SQLite: delete the database files) and start again (docs/demo.md, Reset)")
+		}
 		return nil, zhili.Errorf(zhili.ECONFLICT, "The database already has %d regions; the demo county fills only an empty database.", n)
 	}
 	p := newPlan(opt)
@@ -159,9 +182,8 @@ func Seed(ctx context.Context, db *sqlstore.DB, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// write stores the plan: the regions through the region service, then units,
-// people, positions, accounts, a year of cases and the sweeps in one batch, then
-// the Fillers.
+// write stores the plan: the regions, units, people, positions, accounts, a
+// year of cases and the sweeps in one batch, then the Fillers.
 func write(ctx context.Context, db *sqlstore.DB, p *plan, opt Options, passwords []string) (*Result, error) {
 	// The batch holds a few hundred thousand small rows; collecting garbage less
 	// often while it is built saves a quarter of the time.
@@ -176,8 +198,37 @@ func write(ctx context.Context, db *sqlstore.DB, p *plan, opt Options, passwords
 	w := &writer{plan: p, db: db, sys: zhili.ActorFromContext(ctx), setup: setup, regionID: map[string]int64{}, unitID: map[string]int64{},
 		unit: map[string]*unitInfo{}, unitByID: map[int64]*unitInfo{}, members: map[*node][]member{}, personID: map[*personSpec]int64{},
 		accountOf: map[string]*zhili.Actor{}, res: &Result{Today: today}}
-	if err := w.writeRegions(ctx); err != nil {
+	// The demo accounts' passwords are hashed as the database is configured (a
+	// slow hash of two threads, 0.1–0.2 s each), in the background while the
+	// batch is written; setHashes stores them before the commit.
+	hashes := make([]string, len(passwords))
+	hashed := make(chan error, 1)
+	go func() {
+		var err error
+		for k := 0; k < len(passwords) && err == nil; k++ {
+			hashes[k], err = db.DemoHashPassword(passwords[k])
+		}
+		hashed <- err
+	}()
+	defer func() { <-hashed }()
+	w.hashes = func() ([]string, error) {
+		err := <-hashed
+		hashed <- err
+		return hashes, err
+	}
+	if err := w.auditSeed(ctx, sqlstore.DemoSeedBegun, setup.Add(-time.Minute), map[string]any{"seed": opt.Seed,
+		"today": today.In(zhili.ChinaTime).Format(zhili.DayLayout), "started_at": sqlstore.DemoTS(time.Now())}); err != nil {
 		return nil, err
+	}
+	mark := time.Now()
+	phase := func(name string) error {
+		now := time.Now()
+		w.res.Phases = append(w.res.Phases, Phase{Name: name, Elapsed: now.Sub(mark)})
+		mark = now
+		if name == opt.failAfter {
+			return fmt.Errorf("failing after %s, as the test asked", name)
+		}
+		return nil
 	}
 	b, err := db.BeginDemoBatch(ctx)
 	if err != nil {
@@ -185,6 +236,12 @@ func write(ctx context.Context, db *sqlstore.DB, p *plan, opt Options, passwords
 	}
 	defer b.Rollback()
 	w.b = b
+	if err := w.writeRegions(ctx); err != nil {
+		return nil, err
+	}
+	if err := phase("regions"); err != nil {
+		return nil, err
+	}
 	rng := rand.New(rand.NewPCG(uint64(opt.Seed), 0xca5e_0000_9901))
 	if err := w.writeUnits(ctx); err != nil {
 		return nil, err
@@ -196,6 +253,9 @@ func write(ctx context.Context, db *sqlstore.DB, p *plan, opt Options, passwords
 		return nil, err
 	}
 	if err := b.Flush(ctx); err != nil {
+		return nil, err
+	}
+	if err := phase("organisation"); err != nil {
 		return nil, err
 	}
 	if opt.CasesPerGrid > 0 || opt.SweepDays > 0 {
@@ -210,7 +270,16 @@ func write(ctx context.Context, db *sqlstore.DB, p *plan, opt Options, passwords
 			return nil, err
 		}
 	}
+	if err := phase("cases and sweeps"); err != nil {
+		return nil, err
+	}
+	if err := w.setHashes(ctx); err != nil {
+		return nil, err
+	}
 	if err := b.Commit(ctx); err != nil {
+		return nil, err
+	}
+	if err := phase("commit"); err != nil {
 		return nil, err
 	}
 	county, err := sqlstore.NewRegionService(db).FindRegionByCode(ctx, CountyCode)
@@ -223,8 +292,29 @@ func write(ctx context.Context, db *sqlstore.DB, p *plan, opt Options, passwords
 		if err := fill.Run(ctx, f); err != nil {
 			return nil, fmt.Errorf("%s: %w", fill.Name, err)
 		}
+		if err := phase(fill.Name); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.auditSeed(ctx, sqlstore.DemoSeedFinished, today, map[string]any{"regions": len(w.regionID), "units": w.res.Units,
+		"people": w.res.People, "cases": w.res.Cases, "sweeps": w.res.Sweeps, "finished_at": sqlstore.DemoTS(time.Now())}); err != nil {
+		return nil, err
 	}
 	return w.res, nil
+}
+
+// auditSeed appends the seed's first or last audit entry, in a transaction of
+// its own.
+func (w *writer) auditSeed(ctx context.Context, action string, at time.Time, detail map[string]any) error {
+	b, err := w.db.BeginDemoBatch(ctx)
+	if err != nil {
+		return err
+	}
+	defer b.Rollback()
+	if err := b.Audit(w.sys, at, action, "demo", CountyCode, detail); err != nil {
+		return err
+	}
+	return b.Commit(ctx)
 }
 
 // Password alphabets: no 0/O, 1/l/I, so a password read off a screen is typed right.

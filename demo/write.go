@@ -19,8 +19,8 @@ type unitInfo struct {
 	actor *zhili.Actor // the account that acts for the unit on cases
 }
 
-// writer stores a plan: regions through the region service, everything else in
-// one sqlstore.DemoBatch with the rows and audit entries the services write.
+// writer stores a plan in one sqlstore.DemoBatch with the rows and audit entries
+// the services write.
 type writer struct {
 	*plan
 	db       *sqlstore.DB
@@ -37,6 +37,32 @@ type writer struct {
 	// accountOf is every account by username.
 	accountOf map[string]*zhili.Actor
 	res       *Result
+	// hashes waits for the hashes of the demo accounts' passwords.
+	hashes func() ([]string, error)
+	// demoUsers are the ids of the demo accounts, in the order of their passwords.
+	demoUsers []int64
+}
+
+// pendingHash is the password hash of a demo account until setHashes: it
+// matches no password.
+const pendingHash = "!pending"
+
+// setHashes stores the hashes of the demo accounts' passwords, once they are
+// ready: they take a second or two of CPU, done while the rest is written.
+func (w *writer) setHashes(ctx context.Context) error {
+	hashes, err := w.hashes()
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	if len(hashes) != len(w.demoUsers) {
+		return fmt.Errorf("%d password hashes for %d demo accounts", len(hashes), len(w.demoUsers))
+	}
+	for k, id := range w.demoUsers {
+		if err := w.b.SetPasswordHash(ctx, id, hashes[k]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // now returns the setup time of the next row, a little after the last.
@@ -52,46 +78,31 @@ type member struct {
 	start string
 }
 
-// writeRegions imports the regions and their boundaries through the region
-// service, on a clock set to the setup day.
+// writeRegions imports the regions and their boundaries in the batch, as the
+// region service's ImportRegions and SetBoundaries would on the setup day.
 func (w *writer) writeRegions(ctx context.Context) error {
-	saved := w.db.Clock
-	w.db.Clock = &zhili.FixedClock{T: w.setup}
-	defer func() { w.db.Clock = saved }()
-	regions := sqlstore.NewRegionService(w.db)
-	if _, err := regions.ImportRegions(ctx, w.rows()); err != nil {
+	rows := w.rows()
+	ids, err := w.b.ImportRegions(ctx, w.sys, w.setup, rows, w.setup.Add(time.Minute), w.boundaries())
+	if err != nil {
 		return fmt.Errorf("import regions: %w", err)
 	}
 	res := w.res
-	for offset := 0; ; {
-		page, total, err := regions.FindRegions(ctx, zhili.RegionFilter{Offset: offset, Limit: 1000})
-		if err != nil {
-			return fmt.Errorf("read regions back: %w", err)
-		}
-		for _, r := range page {
-			w.regionID[r.Code] = r.ID
-			switch {
-			case r.Level == zhili.LevelTownship:
-				res.Townships++
-			case r.Level == zhili.LevelVillage:
-				res.Villages++
-				if r.Kind == zhili.KindCommunity {
-					res.Communities++
-				}
-			case r.Level == zhili.LevelGrid:
-				res.Grids++
-				if r.Kind == zhili.KindDedicated {
-					res.DedicatedGrids++
-				}
+	for _, r := range rows {
+		w.regionID[r.Code] = ids[r.Code]
+		switch {
+		case r.Level == zhili.LevelTownship:
+			res.Townships++
+		case r.Level == zhili.LevelVillage:
+			res.Villages++
+			if r.Kind == zhili.KindCommunity {
+				res.Communities++
+			}
+		case r.Level == zhili.LevelGrid:
+			res.Grids++
+			if r.Kind == zhili.KindDedicated {
+				res.DedicatedGrids++
 			}
 		}
-		if offset += len(page); offset >= total || len(page) == 0 {
-			break
-		}
-	}
-	w.db.Clock = &zhili.FixedClock{T: w.setup.Add(time.Minute)}
-	if _, err := regions.SetBoundaries(ctx, w.boundaries()); err != nil {
-		return fmt.Errorf("set boundaries: %w", err)
 	}
 	w.tick = w.setup.Add(2 * time.Minute)
 	return nil
@@ -212,17 +223,15 @@ func (w *writer) writeAccounts(ctx context.Context, passwords []string, rng *ran
 	all = append(all, w.workingAccounts(rng)...)
 	var rows [][]any
 	for _, a := range all {
-		pw, hash := a.password, ""
-		var err error
-		if pw != "" {
-			hash, err = w.db.DemoHashPassword(pw)
-		} else {
-			if pw, err = NewPassword(); err == nil {
+		hash := pendingHash // the printed password's hash comes before the commit (setHashes)
+		if a.password == "" {
+			pw, err := NewPassword()
+			if err == nil {
 				hash, err = password.HashWith(pw+pw, cheapHash)
 			}
-		}
-		if err != nil {
-			return fmt.Errorf("hash password: %w", err)
+			if err != nil {
+				return fmt.Errorf("hash password: %w", err)
+			}
 		}
 		id, err := w.b.NextID(ctx, "users")
 		if err != nil {
@@ -232,6 +241,9 @@ func (w *writer) writeAccounts(ctx context.Context, passwords []string, rng *ran
 		rows = append(rows, []any{id, a.username, a.name, string(a.role), unitID, nullID(w.personID[a.person]), hash, sqlstore.DemoTS(at), sqlstore.DemoTS(at)})
 		if err := w.b.Audit(w.sys, at, "user.create", "user", id, map[string]any{"username": a.username, "role": a.role, "unit_id": unitID}); err != nil {
 			return err
+		}
+		if a.password != "" {
+			w.demoUsers = append(w.demoUsers, id)
 		}
 		actor := &zhili.Actor{UserID: id, Username: a.username, Role: a.role, UnitID: unitID, IP: "10.99.0.1"}
 		w.accountOf[a.username] = actor

@@ -40,6 +40,7 @@ type DemoBatch struct {
 type batchQuerier interface {
 	ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error)
 	QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error)
 	PrepareContext(ctx context.Context, q string) (*sql.Stmt, error)
 }
 
@@ -270,6 +271,18 @@ func (b *DemoBatch) Rollback() error {
 		err = cerr
 	}
 	return err
+}
+
+// SetPasswordHash sets the password hash of an account the batch inserted.
+func (b *DemoBatch) SetPasswordHash(ctx context.Context, userID int64, hash string) error {
+	res, err := b.exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, userID)
+	if err != nil {
+		return fmt.Errorf("demo batch: set the password of user %d: %w", userID, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("demo batch: no user %d", userID)
+	}
+	return nil
 }
 
 // DemoTS formats a time as the store keeps it: fixed-width UTC text.
