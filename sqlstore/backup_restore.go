@@ -109,6 +109,11 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (*BackupInfo, error) {
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("restore: commit: %w", err)
 	}
+	// Every table was just filled: give the planner statistics now rather than
+	// when autovacuum comes round (sqlstore/maintain.go).
+	if err := db.Analyze(ctx); err != nil {
+		return nil, fmt.Errorf("restore: the data is restored, but %w", err)
+	}
 	info.Bytes = cr.n
 	return info, nil
 }

@@ -97,8 +97,10 @@ func (db *DB) SynthIndicatorData(ctx context.Context, o SynthOptions) error {
 	if err != nil {
 		return err
 	}
-	_, err = db.write.ExecContext(ctx, db.dialect.rebind(`UPDATE ledger_seq SET value = ? WHERE one = 1`), seq)
-	return err
+	if _, err = db.write.ExecContext(ctx, db.dialect.rebind(`UPDATE ledger_seq SET value = ? WHERE one = 1`), seq); err != nil {
+		return err
+	}
+	return db.Analyze(ctx) // as a city in use would have them (sqlstore/maintain.go)
 }
 
 // SynthLedgerData makes a record's data of the schema's field types, with

@@ -24,6 +24,13 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	m.Log.Info("configuration", "config", m.Config.Redacted())
+	if warn, err := m.DB.Warnings(ctx); err != nil {
+		m.Log.Warn("database check", "err", err)
+	} else {
+		for _, w := range warn {
+			m.Log.Warn("database", "warning", w)
+		}
+	}
 	if m.Config.Demo {
 		if err := m.seedDemo(ctx); err != nil {
 			return err
