@@ -268,7 +268,7 @@ func (db *DB) synthCasesSQL(ctx context.Context, o SynthOptions) error {
 			}
 		}
 		q := `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?),
-			r AS (SELECT json_extract('` + string(kinds) + `', '$[' || (abs(random()) % ?) || ']') AS kind,
+			r AS MATERIALIZED (SELECT json_extract('` + string(kinds) + `', '$[' || (abs(random()) % ?) || ']') AS kind,
 				json_extract('` + string(states) + `', '$[' || (abs(random()) % ?) || ']') AS state,
 				abs(random()) % ? AS reg, ? + abs(random()) % ? AS rep, abs(random()) % 1728000 AS took FROM s),
 			t AS (SELECT *, state IN ('resolved', 'verified', 'visited', 'closed') AS done FROM r)
