@@ -150,6 +150,15 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return tx.QueryRowContext(ctx, tx.db.dialect.rebind(q), args...)
 }
 
+// runner runs statements written with ? placeholders in the store's dialect.
+// A *Tx and a *DemoBatch are both runners, so the checks and lookups that the
+// services and the demo seed share are written once, against this.
+type runner interface {
+	exec(ctx context.Context, q string, args ...any) (sql.Result, error)
+	query(ctx context.Context, q string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, q string, args ...any) *sql.Row
+}
+
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return db.read.QueryContext(ctx, db.dialect.rebind(q), args...)
 }

@@ -81,6 +81,10 @@ func (b *DemoBatch) exec(ctx context.Context, q string, args ...any) (sql.Result
 	return b.q.ExecContext(ctx, b.db.dialect.rebind(q), args...)
 }
 
+func (b *DemoBatch) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return b.q.QueryContext(ctx, b.db.dialect.rebind(q), args...)
+}
+
 func (b *DemoBatch) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return b.q.QueryRowContext(ctx, b.db.dialect.rebind(q), args...)
 }

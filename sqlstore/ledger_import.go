@@ -20,43 +20,20 @@ func (s *LedgerService) ImportLedgerRecords(ctx context.Context, ledger string, 
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, zhili.Invalid("没有要导入的记录。", zhili.FieldError{Field: "file", Code: "empty", Reason: "没有数据行"})
+		return nil, errNoLedgerRows()
 	}
 	tx, err := s.db.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback()
-	regions, err := tx.regionsByCode(ctx, rows)
+	regions, err := regionsByCode(ctx, tx, appendRegionCodes(nil, map[string]bool{}, rows))
 	if err != nil {
 		return nil, err
 	}
-	var bad []zhili.FieldError
-	datas := make([]map[string]any, len(rows))
-	ids := make([]int64, len(rows))
-	for i, row := range rows {
-		reg, ok := regions[strings.TrimSpace(row.RegionCode)]
-		switch {
-		case !ok || !a.InScope(reg.path):
-			bad = append(bad, zhili.FieldError{Row: row.Line, Column: "行政区划代码", Field: "region", Code: "unknown_region",
-				Reason: fmt.Sprintf("行政区划代码 %q 不存在或不在您的管辖范围内", row.RegionCode)})
-		case reg.retired:
-			bad = append(bad, zhili.FieldError{Row: row.Line, Column: "行政区划代码", Field: "region", Code: "retired_region",
-				Reason: fmt.Sprintf("行政区划 %q 已撤销", row.RegionCode)})
-		}
-		ids[i] = reg.id
-		data, err := s.catalog.Validate(ledger, row.Data)
-		if err != nil {
-			for _, fe := range zhili.ErrorFields(err) {
-				fe.Row = row.Line
-				bad = append(bad, fe)
-			}
-			continue
-		}
-		datas[i] = data
-	}
-	if len(bad) > 0 {
-		return nil, zhili.Invalid(fmt.Sprintf("%d 处数据有误，未导入任何记录。", len(bad)), bad...)
+	ids, datas, err := checkLedgerRows(a, s.catalog, ledger, rows, regions)
+	if err != nil {
+		return nil, err
 	}
 	last, err := tx.nextLedgerSeq(ctx, len(rows))
 	if err != nil {
@@ -78,16 +55,57 @@ func (s *LedgerService) ImportLedgerRecords(ctx context.Context, ledger string, 
 	return &zhili.LedgerImport{Created: len(rows)}, nil
 }
 
+// errNoLedgerRows is the EINVALID of an import without rows.
+func errNoLedgerRows() error {
+	return zhili.Invalid("没有要导入的记录。", zhili.FieldError{Field: "file", Code: "empty", Reason: "没有数据行"})
+}
+
+// checkLedgerRows checks an import's rows as a wants to store them in ledger:
+// each row's region must exist, be active and lie in a's scope, and its data must
+// pass the catalog. It returns each row's region id and validated data, or
+// EINVALID listing every bad row. The service and DemoBatch.ImportLedgers both
+// check with it, so a rule added here holds for the demo seed too.
+func checkLedgerRows(a *zhili.Actor, catalog zhili.LedgerCatalog, ledger string, rows []zhili.LedgerRow,
+	regions map[string]importRegion) ([]int64, []map[string]any, error) {
+	var bad []zhili.FieldError
+	datas := make([]map[string]any, len(rows))
+	ids := make([]int64, len(rows))
+	for i, row := range rows {
+		reg, ok := regions[strings.TrimSpace(row.RegionCode)]
+		switch {
+		case !ok || !a.InScope(reg.path):
+			bad = append(bad, zhili.FieldError{Row: row.Line, Column: "行政区划代码", Field: "region", Code: "unknown_region",
+				Reason: fmt.Sprintf("行政区划代码 %q 不存在或不在您的管辖范围内", row.RegionCode)})
+		case reg.retired:
+			bad = append(bad, zhili.FieldError{Row: row.Line, Column: "行政区划代码", Field: "region", Code: "retired_region",
+				Reason: fmt.Sprintf("行政区划 %q 已撤销", row.RegionCode)})
+		}
+		ids[i] = reg.id
+		data, err := catalog.Validate(ledger, row.Data)
+		if err != nil {
+			for _, fe := range zhili.ErrorFields(err) {
+				fe.Row = row.Line
+				bad = append(bad, fe)
+			}
+			continue
+		}
+		datas[i] = data
+	}
+	if len(bad) > 0 {
+		return nil, nil, zhili.Invalid(fmt.Sprintf("%d 处数据有误，未导入任何记录。", len(bad)), bad...)
+	}
+	return ids, datas, nil
+}
+
 type importRegion struct {
 	id      int64
 	path    string
 	retired bool
 }
 
-// regionsByCode looks up every distinct region code of the rows.
-func (tx *Tx) regionsByCode(ctx context.Context, rows []zhili.LedgerRow) (map[string]importRegion, error) {
-	seen := map[string]bool{}
-	var codes []string
+// appendRegionCodes appends the region codes of rows, trimmed, that are not
+// empty and not yet in seen, and marks them seen.
+func appendRegionCodes(codes []string, seen map[string]bool, rows []zhili.LedgerRow) []string {
 	for _, r := range rows {
 		c := strings.TrimSpace(r.RegionCode)
 		if c != "" && !seen[c] {
@@ -95,6 +113,12 @@ func (tx *Tx) regionsByCode(ctx context.Context, rows []zhili.LedgerRow) (map[st
 			codes = append(codes, c)
 		}
 	}
+	return codes
+}
+
+// regionsByCode looks up distinct region codes in r's transaction, a chunk of
+// codes a query.
+func regionsByCode(ctx context.Context, r runner, codes []string) (map[string]importRegion, error) {
 	out := make(map[string]importRegion, len(codes))
 	for start := 0; start < len(codes); start += ledgerImportChunk {
 		chunk := codes[start:min(start+ledgerImportChunk, len(codes))]
@@ -103,18 +127,18 @@ func (tx *Tx) regionsByCode(ctx context.Context, rows []zhili.LedgerRow) (map[st
 			args[i] = c
 		}
 		q := `SELECT id, code, path, retired_at IS NOT NULL FROM regions WHERE code IN (?` + strings.Repeat(", ?", len(chunk)-1) + `)`
-		rs, err := tx.query(ctx, q, args...)
+		rs, err := r.query(ctx, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("look up import regions: %w", err)
 		}
 		for rs.Next() {
-			var r importRegion
+			var reg importRegion
 			var code string
-			if err := rs.Scan(&r.id, &code, &r.path, &r.retired); err != nil {
+			if err := rs.Scan(&reg.id, &code, &reg.path, &reg.retired); err != nil {
 				rs.Close()
 				return nil, err
 			}
-			out[code] = r
+			out[code] = reg
 		}
 		rs.Close()
 		if err := rs.Err(); err != nil {

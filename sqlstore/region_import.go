@@ -33,7 +33,7 @@ func (s *RegionService) ImportRegions(ctx context.Context, rows []zhili.RegionRo
 		return nil, err
 	}
 	if len(rows) == 0 {
-		return nil, zhili.Invalid("The file has no rows.")
+		return nil, errNoRegionRows()
 	}
 	tx, err := s.db.begin(ctx)
 	if err != nil {
@@ -47,6 +47,46 @@ func (s *RegionService) ImportRegions(ctx context.Context, rows []zhili.RegionRo
 	if err != nil {
 		return nil, err
 	}
+	res, err := importRegionRows(a, known, rows, regionWrites{
+		create: func(r *zhili.Region, parentPath string) error { return tx.insertRegion(ctx, a, r, parentPath) },
+		rename: func(k *knownRegion, row zhili.RegionRow) error {
+			if _, err := tx.exec(ctx, `UPDATE regions SET name = ?, updated_at = ? WHERE id = ?`, row.Name, ts(tx.now), k.id); err != nil {
+				return fmt.Errorf("rename region %s: %w", row.Code, err)
+			}
+			return tx.regionEvent(ctx, a, k.id, "rename", k.name, row.Name)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.audit(ctx, a, "region.import", "region", "", res); err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit import: %w", err)
+	}
+	return res, nil
+}
+
+// errNoRegionRows is the EINVALID of a region import without rows.
+func errNoRegionRows() error { return zhili.Invalid("The file has no rows.") }
+
+// regionWrites store what importRegionRows accepts. create stores a valid new
+// region under its parent's path and sets its ID and Path; rename gives the
+// region k in the database the row's name.
+type regionWrites struct {
+	create func(r *zhili.Region, parentPath string) error
+	rename func(k *knownRegion, row zhili.RegionRow) error
+}
+
+// importRegionRows checks the rows of a region import by a against the regions
+// known by code (line 0: in the database) and writes them through w, parents
+// first, then in file order, while every row so far is good; after a bad row it
+// keeps checking and writes nothing more, and it returns EINVALID listing every
+// bad row (the caller rolls back). known gains the new regions. The service and
+// DemoBatch.ImportRegions both import with it, so a rule added here holds for
+// the demo seed too.
+func importRegionRows(a *zhili.Actor, known map[string]*knownRegion, rows []zhili.RegionRow, w regionWrites) (*zhili.RegionImport, error) {
 	// Parents first, then file order: a file may list villages before townships.
 	sorted := append([]zhili.RegionRow(nil), rows...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Level < sorted[j].Level })
@@ -70,10 +110,7 @@ func (s *RegionService) ImportRegions(ctx context.Context, rows []zhili.RegionRo
 				continue
 			}
 			if k.name != row.Name && len(bad) == 0 {
-				if _, err := tx.exec(ctx, `UPDATE regions SET name = ?, updated_at = ? WHERE id = ?`, row.Name, ts(tx.now), k.id); err != nil {
-					return nil, fmt.Errorf("rename region %s: %w", row.Code, err)
-				}
-				if err := tx.regionEvent(ctx, a, k.id, "rename", k.name, row.Name); err != nil {
+				if err := w.rename(k, row); err != nil {
 					return nil, err
 				}
 				res.Updated++
@@ -117,7 +154,7 @@ func (s *RegionService) ImportRegions(ctx context.Context, rows []zhili.RegionRo
 		if ok {
 			r.ParentID, ppath = parent.id, parent.path
 		}
-		if err := tx.insertRegion(ctx, a, r, ppath); err != nil {
+		if err := w.create(r, ppath); err != nil {
 			return nil, fmt.Errorf("row %d: %w", row.Line, err)
 		}
 		known[row.Code].id, known[row.Code].path = r.ID, r.Path
@@ -126,12 +163,6 @@ func (s *RegionService) ImportRegions(ctx context.Context, rows []zhili.RegionRo
 	if len(bad) > 0 {
 		sort.SliceStable(bad, func(i, j int) bool { return bad[i].Row < bad[j].Row })
 		return nil, zhili.Invalid(fmt.Sprintf("The file has %d bad rows; nothing was imported.", len(bad)), bad...)
-	}
-	if err := tx.audit(ctx, a, "region.import", "region", "", res); err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit import: %w", err)
 	}
 	return res, nil
 }
@@ -168,8 +199,11 @@ func (tx *Tx) insertRegion(ctx context.Context, a *zhili.Actor, r *zhili.Region,
 	if _, err := tx.exec(ctx, `UPDATE regions SET path = ? WHERE id = ?`, r.Path, r.ID); err != nil {
 		return fmt.Errorf("set region path: %w", err)
 	}
-	return tx.regionEvent(ctx, a, r.ID, "create", "", r.Code+" "+r.Name)
+	return tx.regionEvent(ctx, a, r.ID, "create", "", regionCreated(r))
 }
+
+// regionCreated is the after text of a region's "create" event.
+func regionCreated(r *zhili.Region) string { return r.Code + " " + r.Name }
 
 // SetBoundaries attaches geometries to regions by code, all or nothing, and bumps
 // the boundary version so every instance rebuilds its point→grid index.
@@ -193,6 +227,34 @@ func (s *RegionService) SetBoundaries(ctx context.Context, byCode map[string]jso
 	if err != nil {
 		return 0, err
 	}
+	codes, err := checkBoundaries(a, known, byCode)
+	if err != nil {
+		return 0, err
+	}
+	for _, code := range codes {
+		id := known[code].id
+		if _, err := tx.exec(ctx, `UPDATE regions SET boundary = ?, updated_at = ? WHERE id = ?`, string(byCode[code]), ts(tx.now), id); err != nil {
+			return 0, fmt.Errorf("set boundary %s: %w", code, err)
+		}
+		if err := tx.regionEvent(ctx, a, id, "boundary", "", ""); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.bumpSetting(ctx, "boundary_version"); err != nil {
+		return 0, err
+	}
+	if err := tx.audit(ctx, a, "region.boundaries", "region", "", map[string]int{"count": len(codes)}); err != nil {
+		return 0, err
+	}
+	return len(codes), tx.Commit()
+}
+
+// checkBoundaries checks the boundaries a sets by code against the regions
+// known: each must be a region's in a's scope and a well-formed geometry. It
+// returns the codes sorted, in which order they are written, or EINVALID
+// listing every bad one. SetBoundaries and DemoBatch.ImportRegions both check
+// with it.
+func checkBoundaries(a *zhili.Actor, known map[string]*knownRegion, byCode map[string]json.RawMessage) ([]string, error) {
 	codes := make([]string, 0, len(byCode))
 	for c := range byCode {
 		codes = append(codes, c)
@@ -207,25 +269,10 @@ func (s *RegionService) SetBoundaries(ctx context.Context, byCode map[string]jso
 		}
 		if _, err := geo.ParseGeometry(byCode[code]); err != nil {
 			bad = append(bad, zhili.FieldError{Column: code, Field: "geometry", Code: "malformed", Reason: err.Error()})
-			continue
-		}
-		if len(bad) == 0 {
-			if _, err := tx.exec(ctx, `UPDATE regions SET boundary = ?, updated_at = ? WHERE id = ?`, string(byCode[code]), ts(tx.now), k.id); err != nil {
-				return 0, fmt.Errorf("set boundary %s: %w", code, err)
-			}
-			if err := tx.regionEvent(ctx, a, k.id, "boundary", "", ""); err != nil {
-				return 0, err
-			}
 		}
 	}
 	if len(bad) > 0 {
-		return 0, zhili.Invalid(fmt.Sprintf("%d boundaries are bad; nothing was changed.", len(bad)), bad...)
+		return nil, zhili.Invalid(fmt.Sprintf("%d boundaries are bad; nothing was changed.", len(bad)), bad...)
 	}
-	if err := tx.bumpSetting(ctx, "boundary_version"); err != nil {
-		return 0, err
-	}
-	if err := tx.audit(ctx, a, "region.boundaries", "region", "", map[string]int{"count": len(codes)}); err != nil {
-		return 0, err
-	}
-	return len(codes), tx.Commit()
+	return codes, nil
 }
