@@ -2,7 +2,6 @@ package http
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"strings"
 
@@ -25,7 +24,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		a, sess, err := s.Auth.Authenticate(r.Context(), token, clientIP(r))
+		a, sess, err := s.Auth.Authenticate(r.Context(), token, s.clientIP(r))
 		if err != nil {
 			if zhili.ErrorCode(err) == zhili.EINTERNAL {
 				s.Error(w, r, err)
@@ -54,16 +53,6 @@ func sessionToken(r *http.Request) string {
 func sessionOf(r *http.Request) *zhili.Session {
 	s, _ := r.Context().Value(sessionKey{}).(*zhili.Session)
 	return s
-}
-
-// clientIP is the peer address; behind a proxy operators put zhili on loopback and
-// the proxy's address is what shows, which is why X-Forwarded-For is not trusted.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, token string) {
@@ -96,8 +85,12 @@ func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	sess, u, err := s.Auth.Login(r.Context(), req.Username, req.Password, clientIP(r))
+	if s.authBraked(w, r) {
+		return
+	}
+	sess, u, err := s.Auth.Login(r.Context(), req.Username, req.Password, s.clientIP(r))
 	if err != nil {
+		s.authFailed(r, err)
 		s.Error(w, r, err)
 		return
 	}

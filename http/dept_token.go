@@ -30,8 +30,12 @@ func (s *Server) authenticateDeptToken(next http.Handler) http.Handler {
 			s.Error(w, r, zhili.Errorf(zhili.EUNAUTHORIZED, "Department tokens are not accepted here."))
 			return
 		}
-		a, tok, err := s.DeptTokens.AuthenticateDepartmentToken(r.Context(), token, clientIP(r), r.Method+" "+r.URL.Path, tokenAllowed(r.URL.Path))
+		if s.authBraked(w, r) {
+			return
+		}
+		a, tok, err := s.DeptTokens.AuthenticateDepartmentToken(r.Context(), token, s.clientIP(r), r.Method+" "+r.URL.Path, tokenAllowed(r.URL.Path))
 		if err != nil {
+			s.authFailed(r, err)
 			s.Error(w, r, err)
 			return
 		}

@@ -79,7 +79,7 @@ func (s *Server) handleOpen311Create(w http.ResponseWriter, r *http.Request) {
 			rep.Lat, rep.Lng = &lat, &lng
 		}
 	}
-	code, _, err := s.Public.SubmitPublic(publicCtx(r), rep)
+	code, _, err := s.Public.SubmitPublic(s.publicCtx(r), rep)
 	if err != nil {
 		if zhili.ErrorCode(err) != zhili.EINVALID {
 			s.Logger.Error("open311 create", "err", err)

@@ -12,8 +12,12 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.FormValue("next"))
-	sess, _, err := s.Auth.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), clientIP(r))
+	if s.authBraked(w, r) {
+		return
+	}
+	sess, _, err := s.Auth.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), s.clientIP(r))
 	if err != nil {
+		s.authFailed(r, err)
 		s.render(w, r, ErrorStatus(zhili.ErrorCode(err)), "login.html", page{Title: "登录", Error: zhili.ErrorMessage(err),
 			Data: map[string]string{"Next": next, "Username": r.FormValue("username")}})
 		return

@@ -25,7 +25,7 @@ var publicLimits = struct {
 }{Submit: 5, Read: 60, Window: 10 * time.Minute}
 
 func (s *Server) publicAllowed(w http.ResponseWriter, r *http.Request, l *rateLimiter) bool {
-	if l.allow(clientIP(r)) {
+	if l.allow(s.clientIP(r)) {
 		return true
 	}
 	w.Header().Set("Retry-After", "120")
@@ -85,7 +85,7 @@ func (s *Server) handlePublicSubmit(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	code, no, err := s.Public.SubmitPublic(publicCtx(r), rep)
+	code, no, err := s.Public.SubmitPublic(s.publicCtx(r), rep)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -120,7 +120,7 @@ func (s *Server) handlePublicRate(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	st, err := s.Public.RatePublic(publicCtx(r), r.PathValue("code"), req.Satisfaction, req.Note)
+	st, err := s.Public.RatePublic(s.publicCtx(r), r.PathValue("code"), req.Satisfaction, req.Note)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -130,8 +130,8 @@ func (s *Server) handlePublicRate(w http.ResponseWriter, r *http.Request) {
 
 // publicCtx carries the client's address to the store for the audit log, without
 // any logged-in user: the public side never acts as one.
-func publicCtx(r *http.Request) context.Context {
-	return zhili.NewContextWithActor(r.Context(), &zhili.Actor{Username: "public", IP: clientIP(r)})
+func (s *Server) publicCtx(r *http.Request) context.Context {
+	return zhili.NewContextWithActor(r.Context(), &zhili.Actor{Username: "public", IP: s.clientIP(r)})
 }
 
 // cleanCode keeps what looks like a tracking code from a form field.

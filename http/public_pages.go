@@ -68,7 +68,7 @@ func (s *Server) handlePublicForm(w http.ResponseWriter, r *http.Request) {
 	p := publicPage{Errs: map[string]string{}}
 	rep, err := publicReportOf(w, r)
 	if err == nil {
-		p.Code, p.No, err = s.Public.SubmitPublic(publicCtx(r), rep)
+		p.Code, p.No, err = s.Public.SubmitPublic(s.publicCtx(r), rep)
 	}
 	if err == nil {
 		s.render(w, r, http.StatusCreated, "public_done.html", page{Title: "反映已提交", Data: p})
@@ -146,7 +146,7 @@ func (s *Server) handlePublicRateForm(w http.ResponseWriter, r *http.Request) {
 	}
 	code := cleanCode(r.PostForm.Get("code"))
 	sat, _ := strconv.Atoi(r.PostForm.Get("satisfaction"))
-	st, err := s.Public.RatePublic(publicCtx(r), code, sat, r.PostForm.Get("note"))
+	st, err := s.Public.RatePublic(s.publicCtx(r), code, sat, r.PostForm.Get("note"))
 	p := publicTrackPage{Code: code, Status: st, Errs: map[string]string{}}
 	switch zhili.ErrorCode(err) {
 	case "":

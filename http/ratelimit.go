@@ -30,6 +30,26 @@ func newRateLimiter(n int, window time.Duration) *rateLimiter {
 func (l *rateLimiter) allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	b := l.refill(key)
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
+
+// exhausted reports whether key has no token left, taking none.
+func (l *rateLimiter) exhausted(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.buckets[key]; !ok {
+		return false
+	}
+	return l.refill(key).tokens < 1
+}
+
+// refill returns key's bucket, created full or topped up to now.
+func (l *rateLimiter) refill(key string) *bucket {
 	now := l.now()
 	b, ok := l.buckets[key]
 	if !ok {
@@ -41,11 +61,7 @@ func (l *rateLimiter) allow(key string) bool {
 	}
 	b.tokens = min(l.n, b.tokens+now.Sub(b.at).Seconds()*l.n/l.window.Seconds())
 	b.at = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
+	return b
 }
 
 // prune drops the buckets that have refilled completely.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/zhili-project/zhili"
@@ -36,7 +37,10 @@ type Server struct {
 	Addr string
 	// SecureCookies marks session cookies Secure; on behind TLS.
 	SecureCookies bool
-	Logger        *slog.Logger
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (http/clientip.go); none by default.
+	TrustedProxies []netip.Prefix
+	Logger         *slog.Logger
 
 	Auth    zhili.AuthService
 	Regions zhili.RegionService
@@ -83,6 +87,8 @@ type Server struct {
 
 	// publicSubmits and publicReads brake the public endpoints per client address.
 	publicSubmits, publicReads *rateLimiter
+	// authFailures brakes failed sign-ins per client address (http/authbrake.go).
+	authFailures *rateLimiter
 
 	metrics *metrics
 }
@@ -91,7 +97,8 @@ type Server struct {
 func NewServer() *Server {
 	s := &Server{mux: http.NewServeMux(), Logger: slog.Default(), metrics: newMetrics(),
 		publicSubmits: newRateLimiter(publicLimits.Submit, publicLimits.Window),
-		publicReads:   newRateLimiter(publicLimits.Read, publicLimits.Window)}
+		publicReads:   newRateLimiter(publicLimits.Read, publicLimits.Window),
+		authFailures:  newRateLimiter(authLimits.Failures, authLimits.Window)}
 	s.routes()
 	return s
 }

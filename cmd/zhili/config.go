@@ -22,7 +22,10 @@ type Config struct {
 	KeyFile       string // file holding the field key              (ZHILI_KEY_FILE)
 	LogLevel      string // debug, info, warn, error                (ZHILI_LOG_LEVEL)
 	SecureCookies bool   // mark cookies Secure (behind TLS)         (ZHILI_SECURE_COOKIES)
-	Demo          bool   // fill an empty database with the demo county
+	// TrustedProxies lists the reverse proxies (addresses, CIDR prefixes) whose
+	// X-Forwarded-For names the client                             (ZHILI_TRUSTED_PROXIES)
+	TrustedProxies string
+	Demo           bool // fill an empty database with the demo county
 }
 
 // defaultConfig reads the environment over the built-in defaults.
@@ -38,6 +41,7 @@ func defaultConfig() Config {
 	env("ZHILI_KEY", &c.Key)
 	env("ZHILI_KEY_FILE", &c.KeyFile)
 	env("ZHILI_LOG_LEVEL", &c.LogLevel)
+	env("ZHILI_TRUSTED_PROXIES", &c.TrustedProxies)
 	c.SecureCookies = os.Getenv("ZHILI_SECURE_COOKIES") == "1" || os.Getenv("ZHILI_SECURE_COOKIES") == "true"
 	return c
 }
@@ -69,6 +73,7 @@ func (c Config) Redacted() []string {
 		"key_file=" + c.KeyFile,
 		"log_level=" + c.LogLevel,
 		fmt.Sprintf("secure_cookies=%v", c.SecureCookies),
+		"trusted_proxies=" + c.TrustedProxies,
 		fmt.Sprintf("demo=%v", c.Demo),
 	}
 }

@@ -163,6 +163,10 @@ func TestBadInvocation(t *testing.T) {
 	if out := mustRun(t, dsn, "config"); !strings.Contains(out, "key=(set, hidden)") || strings.Contains(out, "00112233") {
 		t.Fatalf("config shows the key: %s", out)
 	}
+	if _, err := run(t, dsn, "serve", "--addr", "127.0.0.1:0", "--trusted-proxies", "10.0.0.0/8, proxy.local"); err == nil ||
+		!strings.Contains(err.Error(), "--trusted-proxies") || !strings.Contains(err.Error(), "proxy.local") {
+		t.Errorf("serve with a host name as trusted proxy: %v", err)
+	}
 }
 
 func writeFile(t *testing.T, path, body string) {

@@ -16,9 +16,15 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	m.Config.dbFlags(fs)
 	fs.StringVar(&m.Config.Addr, "addr", m.Config.Addr, "listen address (env ZHILI_ADDR)")
 	fs.BoolVar(&m.Config.SecureCookies, "secure-cookies", m.Config.SecureCookies, "mark session cookies Secure; use behind TLS (env ZHILI_SECURE_COOKIES)")
+	fs.StringVar(&m.Config.TrustedProxies, "trusted-proxies", m.Config.TrustedProxies,
+		"reverse proxies whose X-Forwarded-For names the client: addresses or CIDR prefixes, comma-separated (env ZHILI_TRUSTED_PROXIES)")
 	fs.BoolVar(&m.Config.Demo, "demo", m.Config.Demo, "fill an empty database with the fictional demo county 青山县")
 	if err := m.parse(fs, args); err != nil {
 		return err
+	}
+	proxies, err := zhttp.ParseTrustedProxies(m.Config.TrustedProxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	if err := m.open(ctx, true); err != nil {
 		return err
@@ -38,6 +44,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	s := zhttp.NewServer()
 	s.Addr, s.SecureCookies, s.Logger = m.Config.Addr, m.Config.SecureCookies, m.Log
+	s.TrustedProxies = proxies
 	parts := app.Wire(s, m.DB)             // app/app.go: every service of the database
 	go parts.Warm(ctx, m.Log, time.Minute) // load the indicator cache now, then keep it fresh
 	if err := s.Open(); err != nil {
