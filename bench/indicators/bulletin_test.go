@@ -16,25 +16,25 @@ import (
 // previous month for the comparison.
 const bulletinFrom, bulletinTo = "2025-06-01", "2025-06-30"
 
-// bulletin renders the monthly bulletin (月督查通报) for region b.N times, as
-// `zhili report monthly_bulletin --format FORMAT` does, with the report service
-// wired as app.ReportService wires it around the server's (already loaded)
-// indicator engine. It checks once that the document has its figures and one
-// row per township under the region.
-func bulletin(b *testing.B, db *sqlstore.DB, eng *indicator.Engine, region, format string) {
+// bulletin renders a report template (the monthly bulletin 月督查通报, or the
+// special bulletin 专刊) for region b.N times, as `zhili report NAME --format
+// FORMAT` does, with the report service wired as app.ReportService wires it
+// around the server's (already loaded) indicator engine. It checks once that
+// the document has all its figures.
+func bulletin(b *testing.B, db *sqlstore.DB, eng *indicator.Engine, template, region, format string) {
 	ctx := storetest.System()
 	svc := app.ReportService(db, eng)
 	p := report.Params{Region: region, From: bulletinFrom, To: bulletinTo}
-	o, err := svc.Generate(ctx, "monthly_bulletin", p, format, false)
+	o, err := svc.Generate(ctx, template, p, format, false)
 	if err != nil {
 		b.Fatal(err)
 	}
 	if len(o.Document.Missing) > 0 || len(o.Content) == 0 {
-		b.Fatalf("bulletin for %s: %d bytes, missing figures %v", region, len(o.Content), o.Document.Missing)
+		b.Fatalf("%s for %s: %d bytes, missing figures %v", template, region, len(o.Content), o.Document.Missing)
 	}
-	b.Logf("monthly_bulletin %s for %s: %d bytes", format, region, len(o.Content))
+	b.Logf("%s %s for %s: %d bytes", template, format, region, len(o.Content))
 	for b.Loop() {
-		if _, err := svc.Generate(ctx, "monthly_bulletin", p, format, false); err != nil {
+		if _, err := svc.Generate(ctx, template, p, format, false); err != nil {
 			b.Fatal(err)
 		}
 	}

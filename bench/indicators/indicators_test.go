@@ -185,9 +185,10 @@ func BenchmarkIndicators(b *testing.B) {
 			b.Run("sql/city", func(b *testing.B) { all(b, rawEng, c.code) })
 			b.Run("sql/township", func(b *testing.B) { all(b, rawEng, c.township) })
 			b.Run("groupby/city", func(b *testing.B) { groupBy(b, c.db) })
-			b.Run("bulletin/city", func(b *testing.B) { bulletin(b, c.db, eng, c.code, "html") })
-			b.Run("bulletin/city-docx", func(b *testing.B) { bulletin(b, c.db, eng, c.code, "docx") })
-			b.Run("bulletin/township", func(b *testing.B) { bulletin(b, c.db, eng, c.township, "html") })
+			b.Run("bulletin/city", func(b *testing.B) { bulletin(b, c.db, eng, "monthly_bulletin", c.code, "html") })
+			b.Run("bulletin/city-docx", func(b *testing.B) { bulletin(b, c.db, eng, "monthly_bulletin", c.code, "docx") })
+			b.Run("bulletin/township", func(b *testing.B) { bulletin(b, c.db, eng, "monthly_bulletin", c.township, "html") })
+			b.Run("bulletin/issue-city", func(b *testing.B) { bulletin(b, c.db, eng, "bulletin_issue", c.code, "html") })
 			b.Run("bulletin/sql", func(b *testing.B) { bulletinSQL(b, c.db) })
 		})
 	}
