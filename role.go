@@ -77,6 +77,7 @@ const (
 	ActBusinessWrite Action = "business.write" // report and act on cases, keep ledgers
 	ActTaskAssign    Action = "task.assign"    // set, cancel and reopen work-plan tasks (下达任务)
 	ActTaskSupervise Action = "task.supervise" // write supervision notes on tasks (督办意见)
+	ActEventRead     Action = "event.read"     // follow the case event feed in scope (GET /api/v1/events)
 )
 
 var (
@@ -101,6 +102,7 @@ var permissions = map[Action][]Role{
 	ActBusinessWrite: {RoleCenter, RoleTownship, RoleVillage, RoleGridMember, RoleMediator, RoleDepartment},
 	ActTaskAssign:    {RoleLeader, RoleCenter},
 	ActTaskSupervise: {RoleLeader, RoleCenter, RoleSupervisor},
+	ActEventRead:     business,
 }
 
 // Can reports whether role may perform act.

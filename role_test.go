@@ -33,6 +33,8 @@ func TestPermissions(t *testing.T) {
 		zhili.ActBusinessWrite: {zhili.RoleCenter, zhili.RoleTownship, zhili.RoleVillage, zhili.RoleGridMember, zhili.RoleMediator, zhili.RoleDepartment},
 		zhili.ActTaskAssign:    {zhili.RoleLeader, zhili.RoleCenter},
 		zhili.ActTaskSupervise: {zhili.RoleLeader, zhili.RoleCenter, zhili.RoleSupervisor},
+		zhili.ActEventRead: {zhili.RoleLeader, zhili.RoleCenter, zhili.RoleTownship, zhili.RoleVillage, zhili.RoleGridMember,
+			zhili.RoleMediator, zhili.RoleDepartment, zhili.RoleSupervisor},
 	}
 	for act, roles := range want {
 		allowed := map[zhili.Role]bool{}
@@ -53,7 +55,7 @@ func TestPermissions(t *testing.T) {
 func TestAdministratorsSeeNoBusinessData(t *testing.T) {
 	t.Parallel()
 	for _, r := range []zhili.Role{zhili.RoleSysadmin, zhili.RoleSecadmin, zhili.RoleAuditor} {
-		for _, act := range []zhili.Action{zhili.ActBusinessRead, zhili.ActBusinessWrite, zhili.ActPersonRead, zhili.ActPersonReveal} {
+		for _, act := range []zhili.Action{zhili.ActBusinessRead, zhili.ActBusinessWrite, zhili.ActPersonRead, zhili.ActPersonReveal, zhili.ActEventRead} {
 			if zhili.Can(r, act) {
 				t.Errorf("%s may %s", r, act)
 			}

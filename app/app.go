@@ -22,6 +22,8 @@ type Parts struct {
 	Indicators *sqlstore.IndicatorStore
 	// Engine computes indicators over Indicators.
 	Engine *indicator.Engine
+	// Events is the case event feed; its Start numbers new events for it.
+	Events *sqlstore.EventService
 }
 
 // Warm loads the indicator cache now rather than on the first request, then
@@ -66,6 +68,8 @@ func Wire(s *zhttp.Server, db *sqlstore.DB) *Parts {
 	p := &Parts{Indicators: sqlstore.NewIndicatorStore(db, indicator.Default())}
 	p.Engine = indicator.NewEngine(indicator.Default(), p.Indicators)
 	s.Indicators = p.Engine
+	p.Events = sqlstore.NewEventService(db) // the case event feed (docs/api.md#event-feed)
+	s.Events = p.Events
 	s.Reports = ReportService(db, p.Engine)
 	s.Cockpit = sqlstore.NewCockpitService(db)
 	s.Assess, s.Notices = sqlstore.NewAssessService(db), sqlstore.NewNoticeService(db) // docs/assessment.md

@@ -41,6 +41,7 @@ func newTestEnv(t *testing.T, dialect string) *testEnv {
 	s.Locate, s.DB = sqlstore.NewLocateService(db), db
 	cases := sqlstore.NewCaseService(db)
 	s.Cases, s.Queues, s.Attachments = cases, cases, cases
+	s.Events = sqlstore.NewEventService(db) // http/events.go
 	s.Tasks = sqlstore.NewTaskService(db)
 	s.Public = sqlstore.NewPublicService(db, sqlstore.NewLocateService(db))
 	s.publicSubmits = newRateLimiter(1000, time.Minute) // the matrix calls as every role

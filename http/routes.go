@@ -50,6 +50,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST /api/v1/cases/bulk-assign", s.handleCaseBulkAssign},
 		{"GET /api/v1/case-categories", s.handleCaseCategories},
 		{"GET /api/v1/queue", s.handleQueue},
+		{"GET /api/v1/events", s.handleEvents}, // the case event feed (http/events.go)
 		{"GET /api/v1/saved-searches", s.handleSavedSearchList},
 		{"POST /api/v1/saved-searches", s.handleSavedSearchCreate},
 		{"DELETE /api/v1/saved-searches/{id}", s.handleSavedSearchDelete},
@@ -131,6 +132,8 @@ func (s *Server) apiRoutes() []route {
 		{"GET /api/v1/assessments/{scheme}/scheme", s.handleAssessSchemeGet}, // http/assess_edit.go
 		{"PUT /api/v1/assessments/{scheme}", s.handleAssessSchemePut},        // http/assess_edit.go
 		{"DELETE /api/v1/assessments/{scheme}", s.handleAssessSchemeDelete},  // http/assess_edit.go
+
+		{"GET /api/v1/openapi.json", s.handleOpenAPI}, // http/openapi.go
 	}
 }
 

@@ -51,6 +51,9 @@ type Server struct {
 	Locate  LocateService
 	Cases   zhili.CaseService
 	DB      Pinger
+
+	// Events is the case event feed for other systems (http/events.go).
+	Events zhili.EventService
 	// Rhythm and Calendar serve the sweeps, the rhythm's lists, the holiday
 	// calendar and the deadline table (http/rhythm*.go).
 	Rhythm   zhili.RhythmService

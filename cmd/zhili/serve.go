@@ -56,6 +56,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	sched.EnableReports() // weekly and monthly reports for the county and each township, archived and announced
 	sched.Start(ctx, time.Minute)
 	defer sched.Stop()
+	parts.Events.Logger = m.Log
+	parts.Events.Start(ctx, time.Second) // number committed case events for the event feed, every second
+	defer parts.Events.Stop()
 	m.Log.Info("zhili is serving", "url", s.URL(), "db", m.DB.Dialect())
 	fmt.Fprintf(m.Stdout, "zhili %s listening on %s\n", Version, s.URL())
 	close(m.ready)
