@@ -2,14 +2,17 @@ package intake_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/zhili-project/zhili"
 	zhttp "github.com/zhili-project/zhili/http"
@@ -36,8 +39,10 @@ func BenchmarkIntake(b *testing.B) {
 }
 
 // server starts the HTTP server wired as cmd/zhili/serve.go wires it, on a fresh
-// database with the fixture county, and returns its URL and the database.
-func server(b *testing.B, dialect, mode string) (*zhttp.Server, *sqlstore.DB, *storetest.Fixture) {
+// database with the fixture county, with the event feed's sequencer numbering
+// events every second as in serve, and returns the server, the database, the
+// fixture and the sequencer (stop it before closing the database).
+func server(b *testing.B, dialect, mode string) (*zhttp.Server, *sqlstore.DB, *storetest.Fixture, *sqlstore.EventService) {
 	b.Helper()
 	db := storetest.Open(b, dialect)
 	db.Clock = zhili.SystemClock{} // sessions and deadlines on the wall clock
@@ -60,7 +65,12 @@ func server(b *testing.B, dialect, mode string) (*zhttp.Server, *sqlstore.DB, *s
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { s.Close() })
-	return s, db, f
+	events := sqlstore.NewEventService(db)
+	if os.Getenv("ZHILI_BENCH_SEQUENCER") != "0" { // 0: without it, for comparison
+		events.Start(context.Background(), time.Second)
+		b.Cleanup(events.Stop)
+	}
+	return s, db, f, events
 }
 
 func login(b *testing.B, c *http.Client, url, user string) string {
@@ -79,7 +89,7 @@ func login(b *testing.B, c *http.Client, url, user string) string {
 }
 
 func intake(b *testing.B, dialect, mode string, k int) {
-	s, db, f := server(b, dialect, mode)
+	s, db, f, events := server(b, dialect, mode)
 	tr := &http.Transport{MaxIdleConnsPerHost: k, MaxConnsPerHost: k}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr}
@@ -127,6 +137,12 @@ func intake(b *testing.B, dialect, mode string, k int) {
 		b.ReportMetric(float64(st.Commit.Microseconds())/float64(st.Batches)/1000, "ms/commit")
 	}
 	s.Close()
+	events.Stop()
+	left, err := events.Sequence(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d of %d case events were left for the sequencer after the run", left, acked.Load())
 	durable(b, db, acked.Load(), len(ids))
 }
 
