@@ -26,6 +26,10 @@ const prefix = "v1:"
 // of blind digests says nothing about the SM4 key and vice versa.
 const blindLabel = "zhili/sensitive/blind-index/v1"
 
+// checkLabel is what KeyCheck authenticates: a fixed string, so the check value
+// names the key without being usable to decrypt or to blind anything.
+const checkLabel = "zhili/sensitive/key-check/v1"
+
 // Errors returned by Decrypt and the key helpers; callers test them with errors.Is.
 var (
 	// ErrMalformed means the stored text is not something Encrypt produced,
@@ -44,6 +48,7 @@ var (
 type Cipher struct {
 	aead     cipher.AEAD
 	blindKey []byte
+	check    string
 }
 
 // NewCipher builds a Cipher from a 16-byte SM4 key; the key is used as is for
@@ -63,8 +68,15 @@ func NewCipher(key []byte) (*Cipher, error) {
 	}
 	mac := hmac.New(sm3.New, key)
 	mac.Write([]byte(blindLabel))
-	return &Cipher{aead: aead, blindKey: mac.Sum(nil)}, nil
+	check := hmac.New(sm3.New, key)
+	check.Write([]byte(checkLabel))
+	return &Cipher{aead: aead, blindKey: mac.Sum(nil), check: hex.EncodeToString(check.Sum(nil))}, nil
 }
+
+// KeyCheck identifies the key without revealing it: HMAC-SM3 of a fixed label
+// under the key, 64 hex characters. A database stores it so that an instance
+// configured with another key is refused before it writes anything.
+func (c *Cipher) KeyCheck() string { return c.check }
 
 // GenerateKey returns a fresh random key, for provisioning a deployment.
 func GenerateKey() ([]byte, error) {

@@ -114,3 +114,18 @@ func TestGenerateKey(t *testing.T) {
 		t.Fatalf("NewCipher(GenerateKey()) = %v", err)
 	}
 }
+
+func TestKeyCheck(t *testing.T) {
+	t.Parallel()
+	a, b := newTestCipher(t, testKey), newTestCipher(t, testKey)
+	other := newTestCipher(t, mustHex("fedcba98765432100123456789abcdef"))
+	if a.KeyCheck() != b.KeyCheck() || len(a.KeyCheck()) != 64 {
+		t.Fatalf("same key, checks %q %q", a.KeyCheck(), b.KeyCheck())
+	}
+	if a.KeyCheck() == other.KeyCheck() {
+		t.Fatal("different keys share a key check")
+	}
+	if strings.Contains(a.KeyCheck(), hex.EncodeToString(testKey)) || a.KeyCheck() == a.Blind(checkLabel) {
+		t.Fatal("key check reveals the key or equals a blind index")
+	}
+}

@@ -118,6 +118,9 @@ func (s *AuthService) EnrollTOTP(ctx context.Context, token string) (string, err
 	if s.db.Cipher == nil {
 		return "", fmt.Errorf("second factor: no field key configured")
 	}
+	if err := requireFieldKey(ctx, s.db, s.db.Cipher); err != nil {
+		return "", err
+	}
 	secret, err := totp.NewSecret()
 	if err != nil {
 		return "", err

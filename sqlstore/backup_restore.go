@@ -106,6 +106,17 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (*BackupInfo, error) {
 			return nil, err
 		}
 	}
+	// The backup's encrypted values must open under this database's field key
+	// (sqlstore/rekey.go): its key check, and a sample of every encrypted column
+	// for a backup made before key checks, refused before anything is kept.
+	if db.Cipher != nil {
+		if err := requireFieldKey(ctx, tx, db.Cipher); err != nil {
+			return nil, zhili.Errorf(zhili.EINVALID, "Restore refused, nothing changed: %v. Restore with the key of the database the backup came from.", err)
+		}
+		if err := sampleOpens(ctx, tx, db.Cipher); err != nil {
+			return nil, zhili.Errorf(zhili.EINVALID, "Restore refused, nothing changed: %v. Restore with the key of the database the backup came from.", err)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("restore: commit: %w", err)
 	}

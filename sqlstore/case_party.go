@@ -15,6 +15,11 @@ func (tx *Tx) insertParty(ctx context.Context, caseID int64, p *zhili.Party) err
 	if (p.IDNumber != "" || p.Phone != "") && tx.db.Cipher == nil {
 		return fmt.Errorf("store party: no field key configured")
 	}
+	if p.IDNumber != "" || p.Phone != "" {
+		if err := requireFieldKey(ctx, tx, tx.db.Cipher); err != nil {
+			return err
+		}
+	}
 	if p.IDNumber != "" {
 		if idEnc, err = tx.db.Cipher.Encrypt(p.IDNumber); err != nil {
 			return fmt.Errorf("encrypt party id: %w", err)

@@ -44,6 +44,8 @@ type FieldCipher interface {
 	Encrypt(plaintext string) (string, error)
 	Decrypt(ciphertext string) (string, error)
 	Blind(plaintext string) string
+	// KeyCheck identifies the key without revealing it (see CheckFieldKey).
+	KeyCheck() string
 }
 
 // Open opens a database from a DSN: "sqlite:PATH" (or a bare path ending in .db) or

@@ -134,6 +134,9 @@ func (s *PersonService) CreatePerson(ctx context.Context, p *zhili.Person) error
 	if err := tx.requireRegion(ctx, a, p.RegionID); err != nil {
 		return err
 	}
+	if err := requireFieldKey(ctx, tx, tx.db.Cipher); err != nil {
+		return err
+	}
 	if err := tx.queryRow(ctx, `INSERT INTO people (name, region_id, id_number_enc, id_number_blind, id_number_masked, phone_enc, phone_masked, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, p.Name, p.RegionID, idEnc, blind, p.IDNumberMasked, phoneEnc, p.PhoneMasked, ts(tx.now)).Scan(&p.ID); err != nil {
 		return fmt.Errorf("insert person: %w", err)

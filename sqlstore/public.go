@@ -156,6 +156,9 @@ func (s *PublicService) SubmitPublic(ctx context.Context, r *zhili.PublicReport)
 			return "", "", err
 		}
 	}
+	if err := requireFieldKey(ctx, tx, s.db.Cipher); err != nil {
+		return "", "", err
+	}
 	code := newTrackingCode()
 	if _, err := tx.exec(ctx, `INSERT INTO public_reports (code_hash, case_id, contact_enc, contact_masked, created_at) VALUES (?, ?, ?, ?, ?)`,
 		codeHash(code), c.ID, enc, masked, ts(tx.now)); err != nil {

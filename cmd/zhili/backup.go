@@ -67,6 +67,11 @@ func (m *Main) runRestore(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// A restore under another key was refused before commit (sqlstore.Restore);
+	// this records the key check for a backup made before key checks.
+	if err := m.DB.CheckFieldKey(ctx); err != nil {
+		return fmt.Errorf("restored %s, but: %w", fs.Arg(0), err)
+	}
 	fmt.Fprintf(m.Stdout, "restored %s: %s\n", fs.Arg(0), summary(info))
 	return nil
 }

@@ -20,6 +20,7 @@ type Config struct {
 	Addr          string // listen address                          (ZHILI_ADDR)
 	Key           string // SM4 field key, hex or base64 — secret    (ZHILI_KEY)
 	KeyFile       string // file holding the field key              (ZHILI_KEY_FILE)
+	NewKey        string // rekey: the new field key — secret        (ZHILI_NEW_KEY)
 	LogLevel      string // debug, info, warn, error                (ZHILI_LOG_LEVEL)
 	SecureCookies bool   // mark cookies Secure (behind TLS)         (ZHILI_SECURE_COOKIES)
 	// TrustedProxies lists the reverse proxies (addresses, CIDR prefixes) whose
@@ -40,6 +41,7 @@ func defaultConfig() Config {
 	env("ZHILI_ADDR", &c.Addr)
 	env("ZHILI_KEY", &c.Key)
 	env("ZHILI_KEY_FILE", &c.KeyFile)
+	env("ZHILI_NEW_KEY", &c.NewKey)
 	env("ZHILI_LOG_LEVEL", &c.LogLevel)
 	env("ZHILI_TRUSTED_PROXIES", &c.TrustedProxies)
 	c.SecureCookies = os.Getenv("ZHILI_SECURE_COOKIES") == "1" || os.Getenv("ZHILI_SECURE_COOKIES") == "true"

@@ -61,6 +61,7 @@ Commands:
   report [NAME]          render a report (--region CODE --from DAY --to DAY --format html|docx|xlsx|json --out FILE)
   assess [SCHEME]        score an assessment scheme (--period 2026-Q3 [--region CODE] [--json]; --show, --import FILE, --reset)
   keygen                 print a new SM4 field key
+  rekey                  rotate the field key (--new-key-file FILE or ZHILI_NEW_KEY; --check)
   config                 print the configuration, secrets hidden
   version                print the version
 
@@ -101,6 +102,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runAssess(ctx, rest) // cmd/zhili/assess.go
 	case "keygen":
 		return m.runKeygen(rest)
+	case "rekey":
+		return m.runRekey(ctx, rest) // cmd/zhili/rekey.go
 	case "config":
 		fs := flag.NewFlagSet("config", flag.ContinueOnError)
 		m.Config.dbFlags(fs)
@@ -157,6 +160,10 @@ func (m *Main) open(ctx context.Context, migrate bool) error {
 		for _, a := range applied {
 			log.Info("applied migration", "name", a)
 		}
+		// A wrong key is refused before any command reads or writes with it.
+		if err := m.DB.CheckFieldKey(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -195,6 +202,9 @@ func (m *Main) runMigrate(ctx context.Context, args []string) error {
 	}
 	applied, err := m.DB.Migrate(ctx)
 	if err != nil {
+		return err
+	}
+	if err := m.DB.CheckFieldKey(ctx); err != nil {
 		return err
 	}
 	fmt.Fprintf(m.Stdout, "%d migrations applied\n", len(applied))
