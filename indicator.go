@@ -17,6 +17,9 @@ type IndicatorInfo struct {
 	// Params are the parameters it accepts, with their defaults.
 	Params []IndicatorParam `json:"params,omitempty"`
 	Note   string           `json:"note,omitempty"`
+	// Origin is "builtin" (indicator/figures.json) or "county" (the county's
+	// own, stored in the settings table; docs/indicators.md).
+	Origin string `json:"origin"`
 }
 
 // IndicatorFigure binds a FIGURES.md number to an indicator and its parameters.

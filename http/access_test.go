@@ -412,6 +412,12 @@ var accessRows = []accessRow{
 			return "/api/v1/indicators/dispute.total/records?from=2026-01-01&to=2026-12-31&region=" + e.f.TownB.Code
 		},
 		ghost: fixed("/api/v1/indicators/dispute.total/records?from=2026-01-01&to=2026-12-31&region=419901999000")},
+	// A county's own indicators (http/indicator_county.go): business roles read the
+	// definitions; the leader and the centre (task.assign) replace them ([] here).
+	{pattern: "GET /api/v1/indicator-definitions", method: "GET", path: fixed("/api/v1/indicator-definitions"), def: 200,
+		want: map[string]int{"auditor": 403, "sysadmin": 403, "secadmin": 403}},
+	{pattern: "PUT /api/v1/indicator-definitions", method: "PUT", path: fixed("/api/v1/indicator-definitions"), def: 403,
+		want: map[string]int{"leader": 200, "center": 200}, body: func(*testEnv, accessIDs) any { return []any{} }},
 	// The cockpit (http/cockpit.go): business roles within their scope; a region
 	// outside it answers like one that does not exist.
 	cockpitRow("summary", ""), cockpitRow("trend", ""), cockpitRow("map", "&metric=overdue"), cockpitRow("board", ""),

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	"github.com/zhili-project/zhili"
 	"github.com/zhili-project/zhili/assess"
 )
@@ -79,6 +80,10 @@ var dataDocs = map[string]apiDoc{
 	"GET /api/v1/indicators/{id}/records": {summary: "The records behind a value", zh: "指标明细", tag: "indicators", perm: pBusinessRead,
 		resp: indicatorRecords{}, pathStr: []string{"id"},
 		query: []qparam{qs("region", "region code"), qs("from", "day"), qs("to", "day"), qi("page", "default 1"), qi("per_page", "default 50, at most 500")}},
+	"GET /api/v1/indicator-definitions": {summary: "The county's own indicator definitions", zh: "本县自定义指标", tag: "indicators", perm: pBusinessRead,
+		resp: indicatorDefinitions{}, note: "Entries in indicator/figures.json's format (docs/indicators.md)."},
+	"PUT /api/v1/indicator-definitions": {summary: "Replace the county's own indicators", zh: "设置本县自定义指标", tag: "indicators", perm: pTaskAssign,
+		req: []json.RawMessage{}, resp: indicatorDefinitions{}, note: "The body is the whole array ([] removes all); 400 names each bad entry's index and key; nothing stored."},
 
 	"GET /api/v1/cockpit/summary": {summary: "Headline figures", zh: "驾驶舱指标", tag: "cockpit", perm: pBusinessRead, resp: cockpitSummary{}, query: cockpitQ},
 	"GET /api/v1/cockpit/trend":   {summary: "Monthly trend", zh: "驾驶舱趋势", tag: "cockpit", perm: pBusinessRead, resp: &zhili.CockpitTrend{}, query: cockpitQ},

@@ -118,6 +118,8 @@ func (s *Server) apiRoutes() []route {
 		{"GET /api/v1/indicators", s.handleIndicatorList},
 		{"GET /api/v1/indicators/{id}", s.handleIndicatorGet},
 		{"GET /api/v1/indicators/{id}/records", s.handleIndicatorRecords},
+		{"GET /api/v1/indicator-definitions", s.handleIndicatorDefinitionsGet}, // http/indicator_county.go
+		{"PUT /api/v1/indicator-definitions", s.handleIndicatorDefinitionsPut}, // http/indicator_county.go
 
 		{"GET /api/v1/cockpit/summary", s.handleCockpitSummary},
 		{"GET /api/v1/cockpit/trend", s.handleCockpitTrend},

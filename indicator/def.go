@@ -1,7 +1,8 @@
 // Package indicator holds the declarative catalogue of indicators (指标, the
 // seed report's figures; docs/indicators.md) and the Engine that computes them
 // for a region subtree and a period through a Store (sqlstore implements it).
-// Adding an indicator is adding an entry to figures.json: no Go code.
+// Adding an indicator is adding an entry to figures.json: no Go code; a county
+// adds its own as data, without a rebuild (county.go).
 package indicator
 
 import (
@@ -81,12 +82,23 @@ type Def struct {
 	Format    string                 `json:"format"`
 	Params    []zhili.IndicatorParam `json:"params,omitempty"`
 	Note      string                 `json:"note,omitempty"`
+	// Origin is OriginCounty for a county's own indicator (county.go); empty,
+	// read as OriginBuiltin, for figures.json's.
+	Origin string `json:"-"`
 }
 
 // Info is the public description of the definition.
 func (d *Def) Info() zhili.IndicatorInfo {
 	return zhili.IndicatorInfo{ID: d.ID, Label: d.Label, Figures: d.Figures, Source: d.Source,
-		Agg: d.Agg, Unit: d.Unit, Format: d.Format, Params: d.Params, Note: d.Note}
+		Agg: d.Agg, Unit: d.Unit, Format: d.Format, Params: d.Params, Note: d.Note, Origin: d.origin()}
+}
+
+// origin is OriginBuiltin or OriginCounty.
+func (d *Def) origin() string {
+	if d.Origin == "" {
+		return OriginBuiltin
+	}
+	return d.Origin
 }
 
 // Param returns the declared parameter called name, or nil.
@@ -161,78 +173,14 @@ func Parse(b []byte) (*Catalog, error) {
 	c := &Catalog{Defs: defs, byID: map[string]*Def{}}
 	var errs []string
 	for i, d := range defs {
-		bad := func(format string, args ...any) {
+		bad := func(_, format string, args ...any) {
 			errs = append(errs, fmt.Sprintf("#%d %s: ", i+1, d.ID)+fmt.Sprintf(format, args...))
 		}
-		if d.ID == "" || d.Label == "" || d.Unit == "" {
-			bad("id, label and unit are required")
-		}
 		if c.byID[d.ID] != nil {
-			bad("duplicate id")
+			bad("id", "duplicate id")
 		}
 		c.byID[d.ID] = d
-		if !slices.Contains(formats, d.Format) {
-			bad("unknown format %q", d.Format)
-		}
-		if d.Agg == AggRatio {
-			if d.Num == "" || d.Den == "" {
-				bad("a ratio needs num and den")
-			}
-			continue
-		}
-		if !slices.Contains(dates[d.Source], d.Date) {
-			bad("source %q cannot be dated by %q", d.Source, d.Date)
-		}
-		switch d.Source {
-		case SourceLedger:
-			if d.Ledger == "" {
-				bad("a ledger indicator names its ledger")
-			}
-		case SourceDept:
-			if d.Metric == "" || d.Agg != AggSum {
-				bad("a department indicator names its metric and sums it")
-			}
-		case SourceOrg:
-			if !slices.Contains(orgTables, d.Org) || (d.Agg != AggCount && d.Agg != AggDistinct) {
-				bad("an org indicator counts positions, units or regions")
-			}
-		case SourceCase:
-			for _, f := range d.Filter {
-				if !slices.Contains(caseFields, f.Field) {
-					bad("cases cannot be filtered by %q", f.Field)
-				}
-			}
-			if d.Agg == AggSum && !slices.Contains(caseSums, d.Field) {
-				bad("cases cannot sum %q", d.Field)
-			}
-		}
-		switch d.Agg {
-		case AggCount:
-		case AggSum, AggDistinct:
-			if d.Field == "" {
-				bad("%s needs a field", d.Agg)
-			}
-		case AggShare:
-			if d.Field == "" || d.Key == "" || d.Param(d.Threshold) == nil {
-				bad("a share needs field, key and a declared threshold parameter")
-			}
-		default:
-			bad("unknown aggregation %q", d.Agg)
-		}
-		for _, f := range d.Filter {
-			n := 0
-			for _, set := range []bool{f.Eq != nil, f.In != nil, f.NotIn != nil, f.Param != ""} {
-				if set {
-					n++
-				}
-			}
-			if n != 1 || f.Field == "" {
-				bad("condition on %q must set exactly one of eq, in, not_in, param", f.Field)
-			}
-			if f.Param != "" && d.Param(f.Param) == nil {
-				bad("condition uses undeclared parameter %q", f.Param)
-			}
-		}
+		d.check(bad)
 	}
 	for _, d := range defs {
 		if d.Agg != AggRatio {
@@ -248,6 +196,90 @@ func Parse(b []byte) (*Catalog, error) {
 		return nil, fmt.Errorf("indicator catalogue: %s", strings.Join(errs, "; "))
 	}
 	return c, nil
+}
+
+// check applies the rules of one entry, reporting each fault with the key it
+// concerns ("agg", "filter[0].field"): Parse and WithCounty share them.
+func (d *Def) check(bad func(key, format string, args ...any)) {
+	if d.ID == "" || d.Label == "" || d.Unit == "" {
+		key := "id"
+		if d.ID != "" {
+			key = map[bool]string{true: "label", false: "unit"}[d.Label == ""]
+		}
+		bad(key, "id, label and unit are required")
+	}
+	if !slices.Contains(formats, d.Format) {
+		bad("format", "unknown format %q", d.Format)
+	}
+	if d.Agg == AggRatio {
+		if d.Num == "" || d.Den == "" {
+			bad(map[bool]string{true: "num", false: "den"}[d.Num == ""], "a ratio needs num and den")
+		}
+		return
+	}
+	if !slices.Contains(dates[d.Source], d.Date) {
+		key := "date"
+		if dates[d.Source] == nil {
+			key = "source"
+		}
+		bad(key, "source %q cannot be dated by %q", d.Source, d.Date)
+	}
+	switch d.Source {
+	case SourceLedger:
+		if d.Ledger == "" {
+			bad("ledger", "a ledger indicator names its ledger")
+		}
+	case SourceDept:
+		if d.Metric == "" || d.Agg != AggSum {
+			bad(map[bool]string{true: "metric", false: "agg"}[d.Metric == ""], "a department indicator names its metric and sums it")
+		}
+	case SourceOrg:
+		if !slices.Contains(orgTables, d.Org) || (d.Agg != AggCount && d.Agg != AggDistinct) {
+			bad(map[bool]string{true: "agg", false: "org"}[slices.Contains(orgTables, d.Org)], "an org indicator counts positions, units or regions")
+		}
+	case SourceCase:
+		for j, f := range d.Filter {
+			if !slices.Contains(caseFields, f.Field) {
+				bad(fmt.Sprintf("filter[%d].field", j), "cases cannot be filtered by %q", f.Field)
+			}
+		}
+		if d.Agg == AggSum && !slices.Contains(caseSums, d.Field) {
+			bad("field", "cases cannot sum %q", d.Field)
+		}
+	}
+	switch d.Agg {
+	case AggCount:
+	case AggSum, AggDistinct:
+		if d.Field == "" {
+			bad("field", "%s needs a field", d.Agg)
+		}
+	case AggShare:
+		if d.Field == "" || d.Key == "" || d.Param(d.Threshold) == nil {
+			key := "threshold"
+			if d.Field == "" {
+				key = "field"
+			} else if d.Key == "" {
+				key = "key"
+			}
+			bad(key, "a share needs field, key and a declared threshold parameter")
+		}
+	default:
+		bad("agg", "unknown aggregation %q", d.Agg)
+	}
+	for j, f := range d.Filter {
+		n := 0
+		for _, set := range []bool{f.Eq != nil, f.In != nil, f.NotIn != nil, f.Param != ""} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 || f.Field == "" {
+			bad(fmt.Sprintf("filter[%d]", j), "condition on %q must set exactly one of eq, in, not_in, param", f.Field)
+		}
+		if f.Param != "" && d.Param(f.Param) == nil {
+			bad(fmt.Sprintf("filter[%d].param", j), "condition uses undeclared parameter %q", f.Param)
+		}
+	}
 }
 
 // CondValue is a condition's value as text: "true", "9", "dispute".

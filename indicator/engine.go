@@ -50,10 +50,24 @@ var _ zhili.IndicatorService = (*Engine)(nil)
 // NewEngine returns an engine over the catalogue and store.
 func NewEngine(c *Catalog, s Store) *Engine { return &Engine{Catalog: c, Store: s} }
 
-// Indicators lists the catalogue.
+// catalog is the current catalogue: the store's when it keeps one that can
+// change (county indicators, LiveCatalog), else the engine's.
+func (e *Engine) catalog(ctx context.Context) (*Catalog, error) {
+	if l, ok := e.Store.(LiveCatalog); ok {
+		return l.Catalog(ctx)
+	}
+	return e.Catalog, nil
+}
+
+// Indicators lists the catalogue, the county's own indicators included. If the
+// store cannot read them it lists the engine's catalogue.
 func (e *Engine) Indicators() []zhili.IndicatorInfo {
-	out := make([]zhili.IndicatorInfo, len(e.Catalog.Defs))
-	for i, d := range e.Catalog.Defs {
+	cat, err := e.catalog(context.Background())
+	if err != nil {
+		cat = e.Catalog
+	}
+	out := make([]zhili.IndicatorInfo, len(cat.Defs))
+	for i, d := range cat.Defs {
 		out[i] = d.Info()
 	}
 	return out
@@ -70,7 +84,11 @@ func (e *Engine) Value(ctx context.Context, a *zhili.Actor, id, regionCode, from
 // Figure computes FIGURES.md figure no ("F34") with the parameters the seed's
 // sentence uses.
 func (e *Engine) Figure(ctx context.Context, a *zhili.Actor, no, regionCode, from, to string) (*zhili.IndicatorValue, error) {
-	d, params, ok := e.Catalog.ByFigure(no)
+	cat, err := e.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d, params, ok := cat.ByFigure(no)
 	if !ok {
 		return nil, zhili.Invalid("Unknown figure.", zhili.FieldError{Field: "figure", Code: "unknown", Reason: "no indicator computes figure " + no})
 	}
@@ -78,14 +96,15 @@ func (e *Engine) Figure(ctx context.Context, a *zhili.Actor, no, regionCode, fro
 	return e.Indicator(ctx, zhili.IndicatorQuery{ID: d.ID, Region: regionCode, From: from, To: to, Params: params})
 }
 
-// prepare checks a query and resolves its definition, region, period and parameters.
-func (e *Engine) prepare(ctx context.Context, q zhili.IndicatorQuery) (*Def, *Region, Period, map[string]string, error) {
+// prepare checks a query and resolves its definition, region, period and
+// parameters in catalogue cat.
+func (e *Engine) prepare(ctx context.Context, cat *Catalog, q zhili.IndicatorQuery) (*Def, *Region, Period, map[string]string, error) {
 	var p Period
-	d, ok := e.Catalog.Find(q.ID)
+	d, ok := cat.Find(q.ID)
 	if !ok {
 		return nil, nil, p, nil, zhili.Invalid("Unknown indicator.", zhili.FieldError{Field: "id", Code: "unknown_indicator", Reason: fmt.Sprintf("no indicator %q", q.ID)})
 	}
-	params, err := e.params(d, q.Params)
+	params, err := e.params(cat, d, q.Params)
 	if err != nil {
 		return nil, nil, p, nil, err
 	}
@@ -106,9 +125,9 @@ func (e *Engine) prepare(ctx context.Context, q zhili.IndicatorQuery) (*Def, *Re
 
 // params checks the given parameters against the declaration (and the parts of
 // a ratio), fills defaults and normalises values: bools are kept only when true.
-func (e *Engine) params(d *Def, given map[string]string) (map[string]string, error) {
+func (e *Engine) params(cat *Catalog, d *Def, given map[string]string) (map[string]string, error) {
 	decl := map[string]zhili.IndicatorParam{}
-	for _, x := range []*Def{d, e.part(d.Num), e.part(d.Den)} {
+	for _, x := range []*Def{d, part(cat, d.Num), part(cat, d.Den)} {
 		if x != nil {
 			for _, p := range x.Params {
 				decl[p.Name] = p
@@ -162,35 +181,39 @@ func (e *Engine) params(d *Def, given map[string]string) (map[string]string, err
 	return out, nil
 }
 
-func (e *Engine) part(id string) *Def {
+func part(cat *Catalog, id string) *Def {
 	if id == "" {
 		return nil
 	}
-	d, _ := e.Catalog.Find(id)
+	d, _ := cat.Find(id)
 	return d
 }
 
 // Indicator computes one indicator for a region subtree and a period.
 func (e *Engine) Indicator(ctx context.Context, q zhili.IndicatorQuery) (*zhili.IndicatorValue, error) {
-	d, r, p, params, err := e.prepare(ctx, q)
+	cat, err := e.catalog(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return e.compute(ctx, d, r, p, params)
+	d, r, p, params, err := e.prepare(ctx, cat, q)
+	if err != nil {
+		return nil, err
+	}
+	return e.compute(ctx, cat, d, r, p, params)
 }
 
-func (e *Engine) compute(ctx context.Context, d *Def, r *Region, p Period, params map[string]string) (*zhili.IndicatorValue, error) {
+func (e *Engine) compute(ctx context.Context, cat *Catalog, d *Def, r *Region, p Period, params map[string]string) (*zhili.IndicatorValue, error) {
 	v := &zhili.IndicatorValue{ID: d.ID, Label: d.Label, RegionCode: r.Code, RegionName: r.Name, From: p.From, To: p.To}
 	if len(params) > 0 {
 		v.Params = maps.Clone(params)
 	}
 	var res Result
 	if d.Agg == AggRatio {
-		num, err := e.Store.Compute(ctx, e.part(d.Num), r, p, params)
+		num, err := e.Store.Compute(ctx, part(cat, d.Num), r, p, params)
 		if err != nil {
 			return nil, fmt.Errorf("indicator %s: %w", d.Num, err)
 		}
-		den, err := e.Store.Compute(ctx, e.part(d.Den), r, p, params)
+		den, err := e.Store.Compute(ctx, part(cat, d.Den), r, p, params)
 		if err != nil {
 			return nil, fmt.Errorf("indicator %s: %w", d.Den, err)
 		}
@@ -208,20 +231,21 @@ func (e *Engine) compute(ctx context.Context, d *Def, r *Region, p Period, param
 // All computes every indicator of the catalogue with default parameters, in
 // catalogue order: the cockpit's set.
 func (e *Engine) All(ctx context.Context, regionCode, from, to string) ([]*zhili.IndicatorValue, error) {
-	if len(e.Catalog.Defs) == 0 {
-		return nil, nil
+	cat, err := e.catalog(ctx)
+	if err != nil || len(cat.Defs) == 0 {
+		return nil, err
 	}
-	_, r, p, _, err := e.prepare(ctx, zhili.IndicatorQuery{ID: e.Catalog.Defs[0].ID, Region: regionCode, From: from, To: to})
+	_, r, p, _, err := e.prepare(ctx, cat, zhili.IndicatorQuery{ID: cat.Defs[0].ID, Region: regionCode, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*zhili.IndicatorValue, 0, len(e.Catalog.Defs))
-	for _, d := range e.Catalog.Defs {
-		params, err := e.params(d, nil)
+	out := make([]*zhili.IndicatorValue, 0, len(cat.Defs))
+	for _, d := range cat.Defs {
+		params, err := e.params(cat, d, nil)
 		if err != nil {
 			return nil, err
 		}
-		v, err := e.compute(ctx, d, r, p, params)
+		v, err := e.compute(ctx, cat, d, r, p, params)
 		if err != nil {
 			return nil, err
 		}
@@ -233,7 +257,11 @@ func (e *Engine) All(ctx context.Context, regionCode, from, to string) ([]*zhili
 // IndicatorRecords lists the records an indicator counts; a ratio lists its
 // denominator's. page counts from 1; perPage is capped at 500.
 func (e *Engine) IndicatorRecords(ctx context.Context, q zhili.IndicatorQuery, page, perPage int) ([]zhili.IndicatorRecord, int, error) {
-	d, r, p, params, err := e.prepare(ctx, q)
+	cat, err := e.catalog(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	d, r, p, params, err := e.prepare(ctx, cat, q)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -244,7 +272,43 @@ func (e *Engine) IndicatorRecords(ctx context.Context, q zhili.IndicatorQuery, p
 		perPage = 50
 	}
 	if d.Agg == AggRatio {
-		d = e.part(d.Den)
+		d = part(cat, d.Den)
 	}
 	return e.Store.Records(ctx, d, r, p, params, (page-1)*perPage, perPage)
+}
+
+// IndicatorDefinitions returns the county's stored definitions (a JSON array)
+// when the store keeps them (Definer).
+func (e *Engine) IndicatorDefinitions(ctx context.Context) ([]byte, error) {
+	d, err := e.definer()
+	if err != nil {
+		return nil, err
+	}
+	return d.IndicatorDefinitions(ctx)
+}
+
+// DefineIndicators stores the county's definitions through the store (Definer).
+func (e *Engine) DefineIndicators(ctx context.Context, raw []byte, merge bool) ([]zhili.IndicatorInfo, error) {
+	d, err := e.definer()
+	if err != nil {
+		return nil, err
+	}
+	return d.DefineIndicators(ctx, raw, merge)
+}
+
+// UndefineIndicator removes a county indicator through the store (Definer).
+func (e *Engine) UndefineIndicator(ctx context.Context, id string) error {
+	d, err := e.definer()
+	if err != nil {
+		return err
+	}
+	return d.UndefineIndicator(ctx, id)
+}
+
+func (e *Engine) definer() (Definer, error) {
+	d, ok := e.Store.(Definer)
+	if !ok {
+		return nil, zhili.Errorf(zhili.EINTERNAL, "this indicator store keeps no county indicators")
+	}
+	return d, nil
 }

@@ -30,13 +30,15 @@ type IndicatorStore struct {
 	Fresh time.Duration
 	// NoCache answers everything from SQL (for comparison and benchmarks).
 	NoCache bool
+	// live is the catalogue with the county's own indicators (indicator_county.go).
+	live *liveCatalog
 }
 
 var _ indicator.Store = (*IndicatorStore)(nil)
 
 // NewIndicatorStore returns a store for the catalogue; the cache loads on first use.
 func NewIndicatorStore(db *DB, cat *indicator.Catalog) *IndicatorStore {
-	return &IndicatorStore{db: db, cat: cat, cache: newIndicatorCache(db, cat), Fresh: 500 * time.Millisecond}
+	return &IndicatorStore{db: db, cat: cat, cache: newIndicatorCache(db, cat), Fresh: 500 * time.Millisecond, live: &liveCatalog{}}
 }
 
 // ScopeRegion resolves a region code inside the caller's scope.
@@ -97,7 +99,13 @@ func (s *IndicatorStore) Compute(ctx context.Context, d *indicator.Def, r *indic
 	if d.Source == indicator.SourceOrg || d.Source == indicator.SourceDept {
 		return s.cache.computeOrg(d, r, p)
 	}
-	return s.cache.compute(d, r, p, params)
+	res, err := s.cache.compute(d, r, p, params)
+	if errors.Is(err, errNotCached) {
+		// A county indicator defined since the cache was built: SQL until the
+		// next Refresh rebuilds the cache (indicator_county.go).
+		return s.rawCompute(ctx, d, r, p, params)
+	}
+	return res, err
 }
 
 // ComputeRaw computes d from the records by SQL, never from the cache: the
@@ -109,8 +117,14 @@ func (s *IndicatorStore) ComputeRaw(ctx context.Context, d *indicator.Def, r *in
 	return s.rawCompute(ctx, d, r, p, params)
 }
 
-// Refresh brings the cache up to date now (loading it the first time).
-func (s *IndicatorStore) Refresh(ctx context.Context) error { return s.cache.refresh(ctx, 0) }
+// Refresh brings the cache up to date now (loading it the first time), after
+// rebuilding it if the county's indicators changed (indicator_county.go).
+func (s *IndicatorStore) Refresh(ctx context.Context) error {
+	if err := s.rebuildIfChanged(ctx); err != nil {
+		return err
+	}
+	return s.cache.refresh(ctx, 0)
+}
 
 // CacheStats reports how many records and entries the cache holds.
 func (s *IndicatorStore) CacheStats() (records, entries int) { return s.cache.stats() }

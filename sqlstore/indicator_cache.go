@@ -331,8 +331,8 @@ func (c *indicatorCache) compute(d *indicator.Def, r *indicator.Region, p indica
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	m := c.byID[d.ID]
-	if m == nil {
-		return res, fmt.Errorf("indicator %s is not cached", d.ID)
+	if m == nil || (d.Origin == indicator.OriginCounty && m.def != d) {
+		return res, fmt.Errorf("indicator %s: %w", d.ID, errNotCached)
 	}
 	fd, td := civilDay(p.From), civilDay(p.To)
 	lo, hi, all := c.rankRange(r.Path)

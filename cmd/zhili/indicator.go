@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/zhili-project/zhili"
 	"github.com/zhili-project/zhili/indicator"
@@ -31,19 +30,10 @@ func (p paramFlags) Set(s string) error {
 // --from DATE --to DATE [--param NAME=VALUE] [--json] [--records]`.
 func (m *Main) runIndicator(ctx context.Context, args []string) error {
 	cat := indicator.Default()
-	if len(args) > 0 && args[0] == "list" {
-		w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tFIGURES\tSOURCE\tUNIT\tLABEL")
-		for _, d := range cat.Defs {
-			var nos []string
-			for _, f := range d.Figures {
-				nos = append(nos, f.No)
-			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", d.ID, strings.Join(nos, ","), d.Source+" "+d.Ledger+d.Metric+d.Org, d.Unit, d.Label)
-		}
-		return w.Flush()
+	if ok, err := m.runIndicatorCounty(ctx, args); ok { // list, define, undefine: indicator_county.go
+		return err
 	}
-	const use = "zhili indicator list | zhili indicator ID --region CODE --from YYYY-MM-DD --to YYYY-MM-DD [--param NAME=VALUE] [--json] [--records]"
+	const use = "zhili indicator list | zhili indicator define FILE.json | zhili indicator undefine ID | zhili indicator ID --region CODE --from YYYY-MM-DD --to YYYY-MM-DD [--param NAME=VALUE] [--json] [--records]"
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return fmt.Errorf("%w: %s", errUsage, use)
 	}

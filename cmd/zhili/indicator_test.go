@@ -48,3 +48,39 @@ func TestIndicatorCommand(t *testing.T) {
 		t.Errorf("missing flags: %v", err)
 	}
 }
+
+// TestIndicatorDefineCommand defines a county indicator from a file, lists it
+// as county, computes it, refuses a bad file naming the key, and removes it.
+func TestIndicatorDefineCommand(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.DSN(t, "sqlite")
+	county := filepath.Join(t.TempDir(), "county.csv")
+	writeFile(t, county, "code,name,parent_code\n341821000000,郎溪县,\n")
+	mustRun(t, dsn, "import", "regions", county)
+	defs := filepath.Join(t.TempDir(), "defs.json")
+	writeFile(t, defs, `[{"id": "county.fire_hazards", "label": "火灾隐患", "source": "case",
+	  "filter": [{"field": "kind", "eq": "hazard"}, {"field": "category", "eq": "fire"}],
+	  "date": "reported_at", "agg": "count", "unit": "件", "format": "int"}]`)
+	if out := mustRun(t, dsn, "indicator", "define", defs); !strings.Contains(out, "county.fire_hazards") {
+		t.Fatalf("define: %s", out)
+	}
+	out := mustRun(t, dsn, "indicator", "list")
+	if !strings.Contains(out, "ORIGIN") || !strings.Contains(out, "county.fire_hazards") || !strings.Contains(out, " county ") {
+		t.Fatalf("list: %s", out)
+	}
+	out = mustRun(t, dsn, "indicator", "county.fire_hazards", "--region", "341821000000", "--from", "2026-01-01", "--to", "2026-03-31")
+	if !strings.Contains(out, "0件") {
+		t.Fatalf("value: %s", out)
+	}
+	writeFile(t, defs, `[{"id": "county.bad", "label": "坏", "source": "case", "date": "reported_at", "agg": "count", "unit": "件", "format": "pretty"}]`)
+	if _, err := run(t, dsn, "indicator", "define", defs); zhili.ErrorCode(err) != zhili.EINVALID || !strings.Contains(describe(err), "[0].format") {
+		t.Fatalf("bad file: %v", describe(err))
+	}
+	mustRun(t, dsn, "indicator", "undefine", "county.fire_hazards")
+	if out := mustRun(t, dsn, "indicator", "list"); strings.Contains(out, "county.fire_hazards") {
+		t.Fatalf("after undefine: %s", out)
+	}
+	if _, err := run(t, dsn, "indicator", "undefine", "county.fire_hazards"); zhili.ErrorCode(err) != zhili.ENOTFOUND {
+		t.Fatalf("undefine twice: %v", err)
+	}
+}
