@@ -93,6 +93,9 @@ func (s *AssessService) SetScheme(ctx context.Context, raw []byte) (*assess.Sche
 	if err := a.Require(zhili.ActTaskAssign); err != nil {
 		return nil, err
 	}
+	if err := requireDeploymentWide(a, "the assessment schemes"); err != nil {
+		return nil, err
+	}
 	sc, err := assess.Parse(raw)
 	if err != nil {
 		return nil, err
@@ -115,6 +118,9 @@ func (s *AssessService) ResetScheme(ctx context.Context, name string) error {
 		return err
 	}
 	if err := a.Require(zhili.ActTaskAssign); err != nil {
+		return err
+	}
+	if err := requireDeploymentWide(a, "the assessment schemes"); err != nil {
 		return err
 	}
 	return s.db.assessTx(ctx, func(tx *Tx) error {

@@ -195,6 +195,9 @@ func (s *IndicatorStore) DefineIndicators(ctx context.Context, raw []byte, merge
 	if err := a.Require(zhili.ActTaskAssign); err != nil {
 		return nil, err
 	}
+	if err := requireDeploymentWide(a, "the county's indicators"); err != nil {
+		return nil, err
+	}
 	var infos []zhili.IndicatorInfo
 	err = s.db.assessTx(ctx, func(tx *Tx) error {
 		cur, err := s.countyTx(ctx, tx)
@@ -230,6 +233,9 @@ func (s *IndicatorStore) UndefineIndicator(ctx context.Context, id string) error
 		return err
 	}
 	if err := a.Require(zhili.ActTaskAssign); err != nil {
+		return err
+	}
+	if err := requireDeploymentWide(a, "the county's indicators"); err != nil {
 		return err
 	}
 	defer s.stale()

@@ -184,3 +184,37 @@ func TestIndicatorCounty(t *testing.T) {
 		}
 	})
 }
+
+// TestDeploymentSettingsNeedWholeScope: a centre operator scoped to a township
+// holds task.assign like the county's, but the assessment schemes and the
+// county's indicators apply to every township: the store refuses them.
+func TestDeploymentSettingsNeedWholeScope(t *testing.T) {
+	t.Parallel()
+	confDialects(t, func(t *testing.T, d string) {
+		db := storetest.Open(t, d)
+		f := storetest.NewFixture(t, db)
+		a := &zhili.Actor{UserID: f.Users["townA"].ID, Username: "townAzz", Role: zhili.RoleCenter,
+			UnitID: f.Offices[f.TownA.Code].ID, ScopeRegionID: f.TownA.ID, ScopePath: f.TownA.Path, IP: "127.0.0.1"}
+		ctx := zhili.NewContextWithActor(t.Context(), a)
+		raw := `{"name": "township_quarterly", "label": "改", "units": "townships", "period": "month", "base_score": 10, "red_list": 1, "black_list": 1,
+			"items": [{"key": "overdue", "label": "超期", "measure": "overdue_steps", "weight": 10, "rule": {"kind": "deduct", "per": 5}}]}`
+		assessSvc := sqlstore.NewAssessService(db)
+		if _, err := assessSvc.SetScheme(ctx, []byte(raw)); zhili.ErrorCode(err) != zhili.EFORBIDDEN {
+			t.Errorf("a township's centre operator set the county's scheme: %v", err)
+		}
+		if err := assessSvc.ResetScheme(ctx, "township_quarterly"); zhili.ErrorCode(err) != zhili.EFORBIDDEN {
+			t.Errorf("a township's centre operator reset the county's scheme: %v", err)
+		}
+		_, st := indEngine(db)
+		if _, err := st.DefineIndicators(ctx, []byte(countyDefs), false); zhili.ErrorCode(err) != zhili.EFORBIDDEN {
+			t.Errorf("a township's centre operator defined the county's indicators: %v", err)
+		}
+		if err := st.UndefineIndicator(ctx, "county.fire_share"); zhili.ErrorCode(err) != zhili.EFORBIDDEN {
+			t.Errorf("a township's centre operator removed a county indicator: %v", err)
+		}
+		// The county's centre (scope: the county, the deployment's root) may.
+		if _, err := st.DefineIndicators(f.Ctx(t, db, "center"), []byte(countyDefs), false); err != nil {
+			t.Errorf("the county's centre: %v", err)
+		}
+	})
+}

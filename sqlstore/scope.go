@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/zhili-project/zhili"
 )
@@ -41,4 +42,16 @@ func childPath(parentPath string, id int64) string {
 		parentPath = "/"
 	}
 	return parentPath + strconv.FormatInt(id, 10) + "/"
+}
+
+// requireDeploymentWide refuses an actor whose scope is not the whole
+// deployment: settings such as the assessment schemes and the county's own
+// indicators apply to every region of the database, so a township's centre
+// operator, who holds the same action as the county's, may not change them.
+// The deployment's root region (a county, or a city) has a path of one id.
+func requireDeploymentWide(a *zhili.Actor, what string) error {
+	if a.System || a.ScopePath == "" || strings.Count(a.ScopePath, "/") == 2 {
+		return nil
+	}
+	return zhili.Errorf(zhili.EFORBIDDEN, "Only an account whose scope is the whole county (or city) may change %s.", what)
 }
