@@ -118,18 +118,28 @@ func (s *AuthService) EnrollTOTP(ctx context.Context, token string) (string, err
 	if s.db.Cipher == nil {
 		return "", fmt.Errorf("second factor: no field key configured")
 	}
-	if err := requireFieldKey(ctx, s.db, s.db.Cipher); err != nil {
-		return "", err
-	}
 	secret, err := totp.NewSecret()
 	if err != nil {
+		return "", err
+	}
+	tx, err := s.db.begin(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer tx.Rollback()
+	// Checked in the writing transaction, so a key rotation cannot slip between
+	// the check and the write (requireFieldKey).
+	if err := requireFieldKey(ctx, tx, s.db.Cipher); err != nil {
 		return "", err
 	}
 	enc, err := s.db.Cipher.Encrypt(secret)
 	if err != nil {
 		return "", err
 	}
-	if _, err := s.db.write.ExecContext(ctx, s.db.dialect.rebind(`UPDATE users SET totp_pending_enc = ? WHERE id = ?`), enc, a.UserID); err != nil {
+	if _, err := tx.exec(ctx, `UPDATE users SET totp_pending_enc = ? WHERE id = ?`, enc, a.UserID); err != nil {
+		return "", fmt.Errorf("enroll second factor: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
 		return "", fmt.Errorf("enroll second factor: %w", err)
 	}
 	return secret, nil

@@ -63,8 +63,16 @@ func requireFieldKey(ctx context.Context, q rowQuerier, c FieldCipher) error {
 	if c == nil {
 		return nil
 	}
+	// In a writing transaction on PostgreSQL the read takes a share lock on the
+	// row: Rekey holds settings in EXCLUSIVE mode, so a writer that checks
+	// while a rotation runs waits for it and then sees the new check, instead
+	// of passing the old one and committing a value under the old key after it.
+	lock := ""
+	if tx, ok := q.(*Tx); ok && tx.db.dialect.name() == "postgres" {
+		lock = " FOR SHARE"
+	}
 	var stored string
-	err := q.queryRow(ctx, `SELECT value FROM settings WHERE key = ?`, keyCheckSetting).Scan(&stored)
+	err := q.queryRow(ctx, `SELECT value FROM settings WHERE key = ?`+lock, keyCheckSetting).Scan(&stored)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return nil
@@ -259,7 +267,14 @@ func (db *DB) Rekey(ctx context.Context, next FieldCipher) ([]ColumnCount, error
 	if db.dialect.name() == "postgres" {
 		// Writers wait for the rotation (readers do not): no row is written under
 		// the old key between reading a table and committing its new values.
-		if _, err := tx.exec(ctx, `LOCK TABLE `+strings.Join(encryptedTables(), ", ")+`, settings IN EXCLUSIVE MODE`); err != nil {
+		// settings first: a writer that already passed the key check holds its
+		// row (FOR SHARE, requireFieldKey) and then writes an encrypted table;
+		// taking that table first would deadlock with it. The rotation waits for
+		// such a writer to commit and then re-encrypts its value as well.
+		if _, err := tx.exec(ctx, `LOCK TABLE settings IN EXCLUSIVE MODE`); err != nil {
+			return nil, fmt.Errorf("rekey: lock settings: %w", err)
+		}
+		if _, err := tx.exec(ctx, `LOCK TABLE `+strings.Join(encryptedTables(), ", ")+` IN EXCLUSIVE MODE`); err != nil {
 			return nil, fmt.Errorf("rekey: lock tables: %w", err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zhili-project/zhili"
 	"github.com/zhili-project/zhili/sensitive"
@@ -366,4 +367,56 @@ func TestRestoreRefusesWrongKey(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRekeyWaitsForWriters: a writer that passed the key check before a
+// rotation started holds the check row, so the rotation waits for its commit
+// and re-encrypts its value too; nothing is left under the old key. PostgreSQL
+// only: SQLite's single writer already orders the two.
+func TestRekeyWaitsForWriters(t *testing.T) {
+	t.Parallel()
+	if !slicesContains(storetest.Dialects(), "postgres") {
+		t.Skip("needs ZHILI_TEST_POSTGRES")
+	}
+	db := storetest.Open(t, "postgres")
+	sys := storetest.System()
+	f := storetest.NewFixture(t, db)
+	storetest.NewSensitive(t, db, f)
+	if err := db.CheckFieldKey(sys); err != nil {
+		t.Fatal(err)
+	}
+	insert, err := db.PersonAfterKeyCheckForTest(sys, f.VillageA.ID, "13800000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, _ := rkCipher(t)
+	done := make(chan error, 1)
+	go func() {
+		_, err := db.Rekey(sys, next)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		t.Fatalf("the rotation finished while a writer held the key check (%v): its value would stay under the old key", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	if err := insert(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	db.Cipher = next
+	if _, err := db.CheckFieldValues(sys); err != nil {
+		t.Fatalf("after the rotation: %v", err)
+	}
+}
+
+func slicesContains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
 }
