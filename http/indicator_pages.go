@@ -13,6 +13,7 @@ import (
 func (s *Server) indicatorPageRoutes() {
 	s.mux.HandleFunc("GET /indicators", s.handleIndicatorsPage)
 	s.mux.HandleFunc("GET /indicators/{id}/records", s.handleIndicatorRecordsPage)
+	s.indicatorCountyPageRoutes() // http/indicator_county_pages.go
 }
 
 // indicatorRow is one line of the indicator page: a figure of the seed (or an
