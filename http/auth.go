@@ -85,12 +85,13 @@ func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if s.authBraked(w, r) {
+	key := authKey(r, s, "login", req.Username)
+	if s.authBraked(w, r, key) {
 		return
 	}
 	sess, u, err := s.Auth.Login(r.Context(), req.Username, req.Password, s.clientIP(r))
 	if err != nil {
-		s.authFailed(r, err)
+		s.authFailed(r, key, err)
 		s.Error(w, r, err)
 		return
 	}

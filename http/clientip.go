@@ -71,3 +71,17 @@ func (s *Server) clientIP(r *http.Request) string {
 	}
 	return peer.Unmap().String()
 }
+
+// WideProxies lists the trusted prefixes wider than a /24 (IPv4) or /64 (IPv6):
+// a client inside one, connecting directly or through the proxy, could choose
+// its own address with X-Forwarded-For, so `zhili serve` warns about them. List
+// the proxies' own addresses, not the network the clients are on.
+func WideProxies(ps []netip.Prefix) []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range ps {
+		if (p.Addr().Is4() && p.Bits() < 24) || (!p.Addr().Is4() && p.Bits() < 64) {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -50,9 +50,11 @@ func TestClientIP(t *testing.T) {
 	}
 }
 
-// TestAuthBrake: past the limit of failed sign-ins an address gets 429 for
-// logins and department tokens alike, with nothing written to the audit log,
-// while another address (named by the trusted proxy) signs in as usual.
+// TestAuthBrake: failed sign-ins are braked per address and username (and per
+// address and department token), and per address as a whole at a higher limit:
+// a braked attempt gets 429 without reaching the store or the audit log, while
+// another user behind the same address signs in until the address as a whole
+// floods, and another address (named by the trusted proxy) is unaffected.
 func TestAuthBrake(t *testing.T) {
 	t.Parallel()
 	for _, d := range storetest.Dialects() {
@@ -61,6 +63,7 @@ func TestAuthBrake(t *testing.T) {
 			e := newTestEnv(t, d)
 			e.server.TrustedProxies, _ = ParseTrustedProxies("127.0.0.1, ::1")
 			e.server.authFailures = newRateLimiter(3, time.Hour)
+			e.server.authAddresses = newRateLimiter(5, time.Hour)
 			send := func(client, path, auth, body string) int {
 				req, _ := http.NewRequest("POST", e.srv.URL+path, strings.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
@@ -75,8 +78,11 @@ func TestAuthBrake(t *testing.T) {
 				resp.Body.Close()
 				return resp.StatusCode
 			}
-			login := func(client, password string) int {
-				return send(client, "/api/v1/login", "", `{"username": "leader", "password": "`+password+`"}`)
+			login := func(client, user, password string) int {
+				return send(client, "/api/v1/login", "", `{"username": "`+user+`", "password": "`+password+`"}`)
+			}
+			token := func(client string) int {
+				return send(client, "/api/v1/department-reports", zhili.DepartmentTokenPrefix+"nosuchtoken", `{}`)
 			}
 			audits := func() int {
 				_, n, err := e.server.Audit.FindAudit(storetest.System(), zhili.AuditFilter{Limit: 1})
@@ -86,26 +92,37 @@ func TestAuthBrake(t *testing.T) {
 				return n
 			}
 			bad := "198.51.100.1"
-			if s := login(bad, "wrong"); s != http.StatusUnauthorized {
-				t.Fatalf("wrong password: %d", s)
-			}
-			if s := send(bad, "/api/v1/department-reports", zhili.DepartmentTokenPrefix+"nosuchtoken", `{}`); s != http.StatusUnauthorized {
-				t.Fatalf("unknown department token: %d", s)
-			}
-			if s := login(bad, "wrong"); s != http.StatusUnauthorized {
-				t.Fatalf("third failure: %d", s)
+			for i := 0; i < 3; i++ {
+				if s := login(bad, "leader", "wrong"); s != http.StatusUnauthorized {
+					t.Fatalf("wrong password %d: %d", i, s)
+				}
 			}
 			before := audits()
-			if s := login(bad, storetest.Password); s != http.StatusTooManyRequests {
-				t.Errorf("braked address, right password: %d, want 429", s)
+			if s := login(bad, "leader", storetest.Password); s != http.StatusTooManyRequests {
+				t.Errorf("braked address and username, right password: %d, want 429", s)
 			}
-			if s := send(bad, "/api/v1/department-reports", zhili.DepartmentTokenPrefix+"nosuchtoken", `{}`); s != http.StatusTooManyRequests {
-				t.Errorf("braked address, department token: %d, want 429", s)
+			if after := audits(); after != before {
+				t.Errorf("a braked login wrote %d audit entries", after-before)
+			}
+			if s := login(bad, "center", storetest.Password); s != http.StatusOK {
+				t.Errorf("another user behind the same address: %d, want 200", s)
+			}
+			for i := 0; i < 2; i++ { // the address's fourth and fifth failures
+				if s := token(bad); s != http.StatusUnauthorized {
+					t.Fatalf("unknown department token %d: %d", i, s)
+				}
+			}
+			before = audits()
+			if s := token(bad); s != http.StatusTooManyRequests {
+				t.Errorf("flooding address, department token: %d, want 429", s)
+			}
+			if s := login(bad, "townA", storetest.Password); s != http.StatusTooManyRequests {
+				t.Errorf("flooding address, another user: %d, want 429", s)
 			}
 			if after := audits(); after != before {
 				t.Errorf("braked requests wrote %d audit entries", after-before)
 			}
-			if s := login("198.51.100.2", storetest.Password); s != http.StatusOK {
+			if s := login("198.51.100.2", "leader", storetest.Password); s != http.StatusOK {
 				t.Errorf("another address: %d, want 200", s)
 			}
 			entries, _, err := e.server.Audit.FindAudit(storetest.System(), zhili.AuditFilter{Action: "login.ok", Limit: 1})
@@ -113,5 +130,30 @@ func TestAuthBrake(t *testing.T) {
 				t.Errorf("the audit entry of the login names %+v (%v), want the client address 198.51.100.2", entries, err)
 			}
 		})
+	}
+}
+
+func TestLimitKey(t *testing.T) {
+	t.Parallel()
+	for ip, want := range map[string]string{"198.51.100.7": "198.51.100.7", "2001:db8:1:2:3:4:5:6": "2001:db8:1:2::/64",
+		"2001:db8:1:2::9": "2001:db8:1:2::/64", "::ffff:198.51.100.7": "::ffff:198.51.100.7", "junk": "junk"} {
+		if got := limitKey(ip); got != want {
+			t.Errorf("limitKey(%s) = %s, want %s", ip, got, want)
+		}
+	}
+}
+
+func TestWideProxies(t *testing.T) {
+	t.Parallel()
+	ps, err := ParseTrustedProxies("127.0.0.1, 10.0.0.0/8, 192.0.2.0/24, 2001:db8::/32, 2001:db8:1:2::/64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range WideProxies(ps) {
+		got = append(got, p.String())
+	}
+	if strings.Join(got, " ") != "10.0.0.0/8 2001:db8::/32" {
+		t.Errorf("wide prefixes %v, want 10.0.0.0/8 and 2001:db8::/32", got)
 	}
 }

@@ -30,12 +30,13 @@ func (s *Server) authenticateDeptToken(next http.Handler) http.Handler {
 			s.Error(w, r, zhili.Errorf(zhili.EUNAUTHORIZED, "Department tokens are not accepted here."))
 			return
 		}
-		if s.authBraked(w, r) {
+		key := authKey(r, s, "token", "")
+		if s.authBraked(w, r, key) {
 			return
 		}
 		a, tok, err := s.DeptTokens.AuthenticateDepartmentToken(r.Context(), token, s.clientIP(r), r.Method+" "+r.URL.Path, tokenAllowed(r.URL.Path))
 		if err != nil {
-			s.authFailed(r, err)
+			s.authFailed(r, key, err)
 			s.Error(w, r, err)
 			return
 		}

@@ -12,12 +12,13 @@ func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.FormValue("next"))
-	if s.authBraked(w, r) {
+	key := authKey(r, s, "login", r.FormValue("username"))
+	if s.authBraked(w, r, key) {
 		return
 	}
 	sess, _, err := s.Auth.Login(r.Context(), r.FormValue("username"), r.FormValue("password"), s.clientIP(r))
 	if err != nil {
-		s.authFailed(r, err)
+		s.authFailed(r, key, err)
 		s.render(w, r, ErrorStatus(zhili.ErrorCode(err)), "login.html", page{Title: "登录", Error: zhili.ErrorMessage(err),
 			Data: map[string]string{"Next": next, "Username": r.FormValue("username")}})
 		return

@@ -25,7 +25,7 @@ var publicLimits = struct {
 }{Submit: 5, Read: 60, Window: 10 * time.Minute}
 
 func (s *Server) publicAllowed(w http.ResponseWriter, r *http.Request, l *rateLimiter) bool {
-	if l.allow(s.clientIP(r)) {
+	if l.allow(limitKey(s.clientIP(r))) {
 		return true
 	}
 	w.Header().Set("Retry-After", "120")

@@ -15,6 +15,7 @@ type rateLimiter struct {
 	window  time.Duration
 	buckets map[string]*bucket
 	now     func() time.Time
+	pruned  time.Time // the last prune: at most one per tenth of the window
 }
 
 type bucket struct {
@@ -53,8 +54,12 @@ func (l *rateLimiter) refill(key string) *bucket {
 	now := l.now()
 	b, ok := l.buckets[key]
 	if !ok {
-		if len(l.buckets) > 100000 { // forget idle clients rather than grow without bound
+		// Forget idle clients rather than grow without bound; a flood of new keys
+		// that are all still refilling frees nothing, so scanning the whole map
+		// for each of them would cost quadratic time: prune now and then.
+		if len(l.buckets) > 100000 && now.Sub(l.pruned) > l.window/10 {
 			l.prune(now)
+			l.pruned = now
 		}
 		b = &bucket{tokens: l.n, at: now}
 		l.buckets[key] = b

@@ -90,8 +90,9 @@ type Server struct {
 
 	// publicSubmits and publicReads brake the public endpoints per client address.
 	publicSubmits, publicReads *rateLimiter
-	// authFailures brakes failed sign-ins per client address (http/authbrake.go).
-	authFailures *rateLimiter
+	// authFailures and authAddresses brake failed sign-ins per address and
+	// username, and per address (http/authbrake.go).
+	authFailures, authAddresses *rateLimiter
 
 	metrics *metrics
 }
@@ -101,7 +102,8 @@ func NewServer() *Server {
 	s := &Server{mux: http.NewServeMux(), Logger: slog.Default(), metrics: newMetrics(),
 		publicSubmits: newRateLimiter(publicLimits.Submit, publicLimits.Window),
 		publicReads:   newRateLimiter(publicLimits.Read, publicLimits.Window),
-		authFailures:  newRateLimiter(authLimits.Failures, authLimits.Window)}
+		authFailures:  newRateLimiter(authLimits.Failures, authLimits.Window),
+		authAddresses: newRateLimiter(authLimits.AddressFailures, authLimits.Window)}
 	s.routes()
 	return s
 }

@@ -45,6 +45,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	s := zhttp.NewServer()
 	s.Addr, s.SecureCookies, s.Logger = m.Config.Addr, m.Config.SecureCookies, m.Log
 	s.TrustedProxies = proxies
+	for _, p := range zhttp.WideProxies(proxies) {
+		m.Log.Warn("trusted proxies: a wide prefix lets clients inside it choose their own address; list the proxies' addresses", "prefix", p.String())
+	}
 	parts := app.Wire(s, m.DB)             // app/app.go: every service of the database
 	go parts.Warm(ctx, m.Log, time.Minute) // load the indicator cache now, then keep it fresh
 	if err := s.Open(); err != nil {
