@@ -114,7 +114,15 @@ func (s *Sequencer) sequenceBatch(ctx context.Context) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	if _, err := tx.exec(ctx, `UPDATE case_event_seq SET value = ? WHERE one = 1`, last+n); err != nil {
+	// The counter moves to the highest seq given, not last + n: were a selected
+	// row deleted meanwhile (nothing in zhili deletes events; a manual cleanup
+	// might), last + n would fall below a seq given, and every later run would
+	// collide with it on the unique index.
+	var top int64
+	if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM case_events WHERE seq > ?`, last).Scan(&top); err != nil {
+		return 0, fmt.Errorf("sequence case events: %w", err)
+	}
+	if _, err := tx.exec(ctx, `UPDATE case_event_seq SET value = ? WHERE one = 1`, max(top, last+n)); err != nil {
 		return 0, fmt.Errorf("advance case event seq: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
