@@ -140,6 +140,20 @@ func (c *indicatorCache) caseBehind(ctx context.Context, now []any) (bool, error
 		return pruned > c.caseMark, nil
 	}
 	if pruned >= c.caseMark {
+		// A horizon at or beyond every xid this cluster has handed out cannot be
+		// this cluster's: it came with a copy of another cluster's database
+		// (pg_dump, pg_upgrade's dump path). Kept, it would make every refresh
+		// reload; forget it (only rows of the other cluster lie beyond it).
+		var xmax int64
+		if err := c.db.queryRow(ctx, `SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint`).Scan(&xmax); err != nil {
+			return false, fmt.Errorf("indicator cache: case log horizon: %w", err)
+		}
+		if pruned >= xmax {
+			if _, err := c.db.write.ExecContext(ctx, `UPDATE indicator_cache_marks SET value = 0 WHERE name = 'case_log_pruned' AND value = $1`, pruned); err != nil {
+				return false, fmt.Errorf("indicator cache: reset a foreign case log horizon: %w", err)
+			}
+			return false, nil
+		}
 		return true, nil
 	}
 	for _, x := range c.caseXip {

@@ -214,3 +214,32 @@ func TestIndicatorCachesSharePrunedLog(t *testing.T) {
 		}
 	})
 }
+
+// TestIndicatorCacheForeignHorizon: a pruning horizon beyond every xid of the
+// cluster (a database copied from another cluster with pg_dump) is forgotten
+// rather than making every refresh reload. PostgreSQL only: SQLite's horizon is
+// a seq of its own file.
+func TestIndicatorCacheForeignHorizon(t *testing.T) {
+	t.Parallel()
+	confDialects(t, func(t *testing.T, d string) {
+		if d != "postgres" {
+			t.Skip("xid horizons are PostgreSQL's")
+		}
+		s := newPruneSetup(t, d)
+		st := s.store(-1)
+		indCompare(t, s.ctx, st, s.check, s.periods)
+		if err := s.db.ExecForTest(s.ctx, `UPDATE indicator_cache_marks SET value = 9000000000000 WHERE name = 'case_log_pruned'`); err != nil {
+			t.Fatal(err)
+		}
+		for round := uint64(0); round < 3; round++ {
+			s.change(t, 50, 10+round)
+			indCompare(t, s.ctx, st, s.check, s.periods)
+		}
+		if n := st.CaseReloads(); n != 0 {
+			t.Errorf("%d reloads after a foreign horizon, want 0", n)
+		}
+		if n := s.count(t, `SELECT value FROM indicator_cache_marks WHERE name = 'case_log_pruned'`); n != 0 {
+			t.Errorf("foreign horizon kept as %d", n)
+		}
+	})
+}
