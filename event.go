@@ -36,6 +36,10 @@ type EventPage struct {
 	// page is not full, the highest seq given so far (out-of-scope events are
 	// skipped once, not scanned on every poll).
 	Next int64 `json:"next"`
+	// Epoch names this run of the seq numbers: it changes when the database is
+	// restored from a backup, whose events after the backup are gone and whose
+	// seqs are handed out again. A reader that sees a new epoch starts over.
+	Epoch string `json:"epoch"`
 }
 
 // EventService reads the case event feed.

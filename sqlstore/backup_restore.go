@@ -106,6 +106,11 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (*BackupInfo, error) {
 			return nil, err
 		}
 	}
+	// The event feed's seqs after the backup are handed out again: a new epoch
+	// tells its readers to start over (events.go).
+	if _, err := tx.exec(ctx, `DELETE FROM settings WHERE key = ?`, eventEpochSetting); err != nil {
+		return nil, fmt.Errorf("restore: event feed epoch: %w", err)
+	}
 	// The backup's encrypted values must open under this database's field key
 	// (sqlstore/rekey.go): its key check, and a sample of every encrypted column
 	// for a backup made before key checks, refused before anything is kept.

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 
 	"github.com/zhili-project/zhili"
@@ -79,7 +81,11 @@ func (s *EventService) page(ctx context.Context, a *zhili.Actor, after int64, li
 		return nil, fmt.Errorf("event feed: %w", err)
 	}
 	defer rows.Close()
-	page := &zhili.EventPage{Items: []*zhili.Event{}, Next: after}
+	epoch, err := s.epoch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page := &zhili.EventPage{Items: []*zhili.Event{}, Next: after, Epoch: epoch}
 	for rows.Next() {
 		var e zhili.Event
 		var action, at string
@@ -98,4 +104,24 @@ func (s *EventService) page(ctx context.Context, a *zhili.Actor, after int64, li
 		page.Next = high
 	}
 	return page, nil
+}
+
+// eventEpochSetting holds the feed's epoch; a restore deletes it (backup_restore.go).
+const eventEpochSetting = "event_feed_epoch"
+
+// epoch returns the feed's epoch, made on first use: a random id that lives as
+// long as the database's seq numbers do.
+func (s *EventService) epoch(ctx context.Context) (string, error) {
+	if v, err := s.db.Setting(ctx, eventEpochSetting); err != nil || v != "" {
+		return v, err
+	}
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	if _, err := s.db.write.ExecContext(ctx, s.db.dialect.rebind(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`),
+		eventEpochSetting, hex.EncodeToString(b)); err != nil {
+		return "", fmt.Errorf("event feed epoch: %w", err)
+	}
+	return s.db.Setting(ctx, eventEpochSetting) // another instance may have made it first
 }
