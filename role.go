@@ -78,6 +78,11 @@ const (
 	ActTaskAssign    Action = "task.assign"    // set, cancel and reopen work-plan tasks (下达任务)
 	ActTaskSupervise Action = "task.supervise" // write supervision notes on tasks (督办意见)
 	ActEventRead     Action = "event.read"     // follow the case event feed in scope (GET /api/v1/events)
+	// ActPolicyRead and ActPolicyWrite read and set the login and password policy
+	// (security_policy.go): the three administrators read it, the security
+	// administrator alone sets it.
+	ActPolicyRead  Action = "security_policy.read"
+	ActPolicyWrite Action = "security_policy.write"
 )
 
 var (
@@ -103,6 +108,8 @@ var permissions = map[Action][]Role{
 	ActTaskAssign:    {RoleLeader, RoleCenter},
 	ActTaskSupervise: {RoleLeader, RoleCenter, RoleSupervisor},
 	ActEventRead:     business,
+	ActPolicyRead:    {RoleSysadmin, RoleSecadmin, RoleAuditor},
+	ActPolicyWrite:   {RoleSecadmin},
 }
 
 // Can reports whether role may perform act.

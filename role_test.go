@@ -35,6 +35,8 @@ func TestPermissions(t *testing.T) {
 		zhili.ActTaskSupervise: {zhili.RoleLeader, zhili.RoleCenter, zhili.RoleSupervisor},
 		zhili.ActEventRead: {zhili.RoleLeader, zhili.RoleCenter, zhili.RoleTownship, zhili.RoleVillage, zhili.RoleGridMember,
 			zhili.RoleMediator, zhili.RoleDepartment, zhili.RoleSupervisor},
+		zhili.ActPolicyRead:  {zhili.RoleSysadmin, zhili.RoleSecadmin, zhili.RoleAuditor},
+		zhili.ActPolicyWrite: {zhili.RoleSecadmin},
 	}
 	for act, roles := range want {
 		allowed := map[zhili.Role]bool{}

@@ -82,12 +82,17 @@ type Session struct {
 	IP       string `json:"ip"`
 }
 
-// SecurityPolicy holds the login rules; main fills it from config.
+// SecurityPolicy holds the login rules the store applies: the security
+// administrator's SecuritySettings (security_policy.go), or these defaults.
 type SecurityPolicy struct {
 	MaxFailures int           // failed logins before lockout
 	LockoutFor  time.Duration // how long a lockout lasts
 	IdleTimeout time.Duration // a session unused this long ends
 	MaxAge      time.Duration // a session ends this long after login, used or not
+	// PasswordMinLength and PasswordClasses bound new passwords; zero means the
+	// password package's defaults.
+	PasswordMinLength int
+	PasswordClasses   int
 }
 
 // DefaultSecurityPolicy follows common government-system practice (等保 level 3):
@@ -95,6 +100,7 @@ type SecurityPolicy struct {
 var DefaultSecurityPolicy = SecurityPolicy{
 	MaxFailures: 5, LockoutFor: 30 * time.Minute,
 	IdleTimeout: 30 * time.Minute, MaxAge: 12 * time.Hour,
+	PasswordMinLength: 10, PasswordClasses: 3,
 }
 
 // AuthService logs people in and turns session tokens into actors.

@@ -418,6 +418,12 @@ var accessRows = []accessRow{
 		want: map[string]int{"auditor": 403, "sysadmin": 403, "secadmin": 403}},
 	{pattern: "PUT /api/v1/indicator-definitions", method: "PUT", path: fixed("/api/v1/indicator-definitions"), def: 403,
 		want: map[string]int{"leader": 200, "center": 200}, body: func(*testEnv, accessIDs) any { return []any{} }},
+	// The security policy (http/security_policy.go): the three administrators
+	// read it, the security administrator alone changes it.
+	{pattern: "GET /api/v1/security-policy", method: "GET", path: fixed("/api/v1/security-policy"), def: 403,
+		want: map[string]int{"sysadmin": 200, "secadmin": 200, "auditor": 200}},
+	{pattern: "PUT /api/v1/security-policy", method: "PUT", path: fixed("/api/v1/security-policy"), def: 403,
+		want: map[string]int{"secadmin": 200}, body: func(*testEnv, accessIDs) any { return map[string]int{"max_failures": 5} }},
 	// The cockpit (http/cockpit.go): business roles within their scope; a region
 	// outside it answers like one that does not exist.
 	cockpitRow("summary", ""), cockpitRow("trend", ""), cockpitRow("map", "&metric=overdue"), cockpitRow("board", ""),

@@ -57,6 +57,7 @@ var menu = []menuItem{
 	{Group: "基础数据", Label: "区划与网格", Href: "/", Need: zhili.ActRegionRead, Also: []string{"/regions/"}},
 	{Group: "系统管理", Label: "用户管理", Href: "/admin/users", Need: zhili.ActUserRead},
 	{Group: "系统管理", Label: "部门接口令牌", Href: "/admin/department-tokens", Need: zhili.ActUserRead},
+	{Group: "系统管理", Label: "安全策略", Href: "/admin/security-policy", Need: zhili.ActPolicyRead},
 	{Group: "系统管理", Label: "定时任务运行记录", Href: "/rhythm/jobs", Roles: []zhili.Role{zhili.RoleSysadmin, zhili.RoleCenter}},
 	{Group: "系统管理", Label: "审计日志", Href: "/admin/audit", Need: zhili.ActAuditRead},
 }

@@ -18,11 +18,18 @@ var (
 	pBusinessWrite = string(zhili.ActBusinessWrite)
 	pTaskAssign    = string(zhili.ActTaskAssign)
 	pTaskSupervise = string(zhili.ActTaskSupervise)
+	pPolicyRead    = string(zhili.ActPolicyRead)
+	pPolicyWrite   = string(zhili.ActPolicyWrite)
 )
 
 // coreDocs: sign-in, the account, regions, units, people, accounts, the audit
 // log and the document itself.
 var coreDocs = map[string]apiDoc{
+	"GET /api/v1/security-policy": {summary: "The login and password policy", zh: "安全策略", tag: "auth", perm: pPolicyRead,
+		resp: securityPolicyAnswer{}, note: "The policy in force (defaults until set) and each field's allowed range."},
+	"PUT /api/v1/security-policy": {summary: "Change the login and password policy", zh: "修改安全策略", tag: "auth", perm: pPolicyWrite,
+		req: securityPolicyPatch{}, resp: securityPolicyAnswer{},
+		note: "Fields left out keep their value. 400 names each field out of range with its range; nothing is stored. Audited (security.policy.set)."},
 	"GET /api/v1/openapi.json": {summary: "This OpenAPI document", zh: "接口说明", tag: "meta", perm: permPublic,
 		resp: openAPIObject{}, note: "Generated from the route table and the Go types; holds no data."},
 

@@ -136,6 +136,9 @@ func (s *Server) apiRoutes() []route {
 		{"DELETE /api/v1/assessments/{scheme}", s.handleAssessSchemeDelete},  // http/assess_edit.go
 
 		{"GET /api/v1/openapi.json", s.handleOpenAPI}, // http/openapi.go
+
+		{"GET /api/v1/security-policy", s.handleSecurityPolicyGet}, // http/security_policy.go
+		{"PUT /api/v1/security-policy", s.handleSecurityPolicyPut}, // http/security_policy.go
 	}
 }
 
@@ -156,6 +159,7 @@ func (s *Server) routes() {
 	s.indicatorPageRoutes()
 	s.cockpitPageRoutes()
 	s.assessPageRoutes() // http/assess_pages.go
+	s.securityPolicyPageRoutes()
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

@@ -46,6 +46,7 @@ type loginRow struct {
 
 // Login checks the password, applies the lockout policy and opens a session.
 func (s *AuthService) Login(ctx context.Context, username, pw, ip string) (*zhili.Session, *zhili.User, error) {
+	pol := s.db.securityPolicy(ctx) // security_policy.go: the secadmin's, or the defaults
 	tx, err := s.db.begin(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -71,8 +72,8 @@ func (s *AuthService) Login(ctx context.Context, username, pw, ip string) (*zhil
 	if ok, _ := password.Verify(pw, u.hash); !ok {
 		failed := u.failed + 1
 		var lockUntil any
-		if failed >= s.db.Policy.MaxFailures {
-			lockUntil, failed = ts(tx.now.Add(s.db.Policy.LockoutFor)), 0
+		if failed >= pol.MaxFailures {
+			lockUntil, failed = ts(tx.now.Add(pol.LockoutFor)), 0
 		}
 		if _, err := tx.exec(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, lockUntil, u.id); err != nil {
 			return nil, nil, fmt.Errorf("count failure: %w", err)
@@ -155,8 +156,8 @@ func (s *AuthService) Authenticate(ctx context.Context, token, ip string) (*zhil
 		return nil, nil, zhili.Errorf(zhili.EUNAUTHORIZED, "Login required.")
 	}
 	sess.Created, sess.LastSeen, sess.IP = parseTS(created), parseTS(seen), ip
-	now := s.db.Clock.Now()
-	if disabled || now.Sub(sess.LastSeen) > s.db.Policy.IdleTimeout || now.Sub(sess.Created) > s.db.Policy.MaxAge {
+	now, pol := s.db.Clock.Now(), s.db.securityPolicy(ctx)
+	if disabled || now.Sub(sess.LastSeen) > pol.IdleTimeout || now.Sub(sess.Created) > pol.MaxAge {
 		s.db.write.ExecContext(ctx, s.db.dialect.rebind(`DELETE FROM sessions WHERE token_hash = ?`), h)
 		return nil, nil, zhili.Errorf(zhili.EUNAUTHORIZED, "会话已过期，请重新登录 (session expired).")
 	}

@@ -68,8 +68,8 @@ func (s *AuthService) VerifyTOTP(ctx context.Context, token, code string) error 
 		// Wrong codes count as failed logins and lock the account like wrong passwords.
 		failed++
 		var lockUntil any
-		if failed >= s.db.Policy.MaxFailures {
-			lockUntil, failed = ts(tx.now.Add(s.db.Policy.LockoutFor)), 0
+		if pol := s.db.securityPolicy(ctx); failed >= pol.MaxFailures {
+			lockUntil, failed = ts(tx.now.Add(pol.LockoutFor)), 0
 			if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(token)); err != nil {
 				return fmt.Errorf("end session: %w", err)
 			}

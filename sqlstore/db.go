@@ -33,8 +33,10 @@ type DB struct {
 	Clock zhili.Clock
 	// Cipher encrypts sensitive fields; nil refuses to store them.
 	Cipher FieldCipher
-	// Policy holds lockout and session rules.
+	// Policy holds lockout and session rules until the security administrator
+	// sets them in the settings table (security_policy.go).
 	Policy zhili.SecurityPolicy
+	policy policyCache
 	// FastPasswords hashes with cheap parameters: tests and demo data only.
 	FastPasswords bool
 }

@@ -130,7 +130,7 @@ func (s *UserService) CreateUser(ctx context.Context, c zhili.UserCreate) (*zhil
 	if !c.Role.Valid() {
 		bad = append(bad, zhili.FieldError{Field: "role", Code: "unknown_role", Reason: fmt.Sprintf("unknown role %q", c.Role)})
 	}
-	if err := password.CheckPolicy(c.Password); err != nil {
+	if err := s.db.checkPassword(ctx, c.Password); err != nil {
 		bad = append(bad, zhili.FieldError{Field: "password", Code: "weak", Reason: err.Error()})
 	}
 	if len(bad) > 0 {
@@ -239,7 +239,7 @@ func (s *UserService) SetPassword(ctx context.Context, id int64, oldPassword, ne
 	if err != nil {
 		return err
 	}
-	if err := password.CheckPolicy(newPassword); err != nil {
+	if err := s.db.checkPassword(ctx, newPassword); err != nil {
 		return zhili.Invalid("The new password is too weak.", zhili.FieldError{Field: "password", Code: "weak", Reason: err.Error()})
 	}
 	act := zhili.ActUserSecurity

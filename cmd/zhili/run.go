@@ -62,6 +62,7 @@ Commands:
   assess [SCHEME]        score an assessment scheme (--period 2026-Q3 [--region CODE] [--json]; --show, --import FILE, --reset)
   keygen                 print a new SM4 field key
   rekey                  rotate the field key (--new-key-file FILE or ZHILI_NEW_KEY; --check)
+  security-policy        show the login and password policy; change it with --set FIELD=VALUE
   config                 print the configuration, secrets hidden
   version                print the version
 
@@ -104,6 +105,8 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.runKeygen(rest)
 	case "rekey":
 		return m.runRekey(ctx, rest) // cmd/zhili/rekey.go
+	case "security-policy":
+		return m.runSecurityPolicy(ctx, rest) // cmd/zhili/policy.go
 	case "config":
 		fs := flag.NewFlagSet("config", flag.ContinueOnError)
 		m.Config.dbFlags(fs)
