@@ -17,6 +17,9 @@ type SecuritySettings struct {
 	SessionHours      int `json:"session_hours"`       // a session ends this long after login
 	PasswordMinLength int `json:"password_min_length"` // characters
 	PasswordClasses   int `json:"password_classes"`    // of upper, lower, digits, symbols
+	// PasswordMaxAgeDays is how long a password may be used before its owner must
+	// change it at the next login (password_age.go); 0 is off.
+	PasswordMaxAgeDays int `json:"password_max_age_days"`
 }
 
 // SecurityBound is the allowed range of one setting. The ranges keep level-3
@@ -39,6 +42,7 @@ var SecurityBounds = []SecurityBound{
 	{"session_hours", "会话最长有效期", "小时", 1, 24, 12},
 	{"password_min_length", "密码最短长度", "位", 8, 64, 10},
 	{"password_classes", "密码字符类别数（大写、小写、数字、符号）", "类", 3, 4, 3},
+	{"password_max_age_days", "密码最长使用期限（0 为不限，否则 30–365）", "天", 0, 365, 0},
 }
 
 // Field returns a pointer to the setting named by its JSON name, or nil.
@@ -56,6 +60,8 @@ func (s *SecuritySettings) Field(name string) *int {
 		return &s.PasswordMinLength
 	case "password_classes":
 		return &s.PasswordClasses
+	case "password_max_age_days":
+		return &s.PasswordMaxAgeDays
 	}
 	return nil
 }
@@ -79,6 +85,7 @@ func (s SecuritySettings) Validate() error {
 				Reason: fmt.Sprintf("%s must be %d–%d %s (got %d)", b.Field, b.Min, b.Max, b.Unit, v)})
 		}
 	}
+	bad = append(bad, s.validateMaxAge()...)
 	if len(bad) > 0 {
 		return Invalid("The security policy is outside the allowed ranges; nothing was changed.", bad...)
 	}
@@ -91,6 +98,7 @@ func (s SecuritySettings) Policy() SecurityPolicy {
 		MaxFailures: s.MaxFailures, LockoutFor: time.Duration(s.LockoutMinutes) * time.Minute,
 		IdleTimeout: time.Duration(s.IdleMinutes) * time.Minute, MaxAge: time.Duration(s.SessionHours) * time.Hour,
 		PasswordMinLength: s.PasswordMinLength, PasswordClasses: s.PasswordClasses,
+		PasswordMaxAge: time.Duration(s.PasswordMaxAgeDays) * 24 * time.Hour,
 	}
 }
 

@@ -78,8 +78,12 @@ type Session struct {
 	Created  time.Time `json:"created"`
 	LastSeen time.Time `json:"last_seen"`
 	// NeedTOTP is true for an administrator's session until the second factor passes.
-	NeedTOTP bool   `json:"need_totp"`
-	IP       string `json:"ip"`
+	NeedTOTP bool `json:"need_totp"`
+	// MustChangePassword is true while the account's password is past the
+	// policy's maximum age or was reset by the security administrator: the
+	// session may only change it or log out (password_age.go).
+	MustChangePassword bool   `json:"must_change_password"`
+	IP                 string `json:"ip"`
 }
 
 // SecurityPolicy holds the login rules the store applies: the security
@@ -93,6 +97,9 @@ type SecurityPolicy struct {
 	// password package's defaults.
 	PasswordMinLength int
 	PasswordClasses   int
+	// PasswordMaxAge is how long a password serves before its owner must change
+	// it (password_age.go); zero is off.
+	PasswordMaxAge time.Duration
 }
 
 // DefaultSecurityPolicy follows common government-system practice (等保 level 3):

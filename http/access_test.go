@@ -450,6 +450,12 @@ var accessRows = []accessRow{
 	{pattern: "POST /api/v1/notices/{id}/read", method: "POST", path: fixed("/api/v1/notices/all/read"), def: 200},
 	// The OpenAPI document (http/openapi.go) holds no data: anyone reads it.
 	{pattern: "GET /api/v1/openapi.json", method: "GET", path: fixed("/api/v1/openapi.json"), def: 200, want: map[string]int{"": 200}},
+	// The self-service password change (http/password_change.go): a wrong current
+	// password changes nothing, for every account.
+	{pattern: "POST /api/v1/me/password", method: "POST", path: fixed("/api/v1/me/password"), def: 400,
+		body: func(*testEnv, accessIDs) any {
+			return map[string]string{"old_password": "wrong", "password": "Another@2026!pass"}
+		}},
 	// Last: it ends the sessions the rows above use.
 	{pattern: "POST /api/v1/logout", method: "POST", path: fixed("/api/v1/logout"), def: 200, want: map[string]int{"": 200}},
 }

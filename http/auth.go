@@ -36,6 +36,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		ctx := zhili.NewContextWithActor(r.Context(), a)
 		ctx = context.WithValue(ctx, sessionKey{}, sess)
+		if s.passwordGate(w, r, sess) { // http/password_change.go
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -77,6 +80,9 @@ type loginResponse struct {
 	TOTPEnrolled bool `json:"totp_enrolled"`
 	// Token is the session token for API clients that do not keep cookies.
 	Token string `json:"token"`
+	// MustChangePassword: the password is past its maximum age or was reset;
+	// the session may only change it (POST /api/v1/me/password) or log out.
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
@@ -96,7 +102,8 @@ func (s *Server) handleAPILogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setCookie(w, sess.Token)
-	writeJSON(w, http.StatusOK, loginResponse{User: u, NeedTOTP: sess.NeedTOTP, TOTPEnrolled: u.TOTPEnabled, Token: sess.Token})
+	writeJSON(w, http.StatusOK, loginResponse{User: u, NeedTOTP: sess.NeedTOTP, TOTPEnrolled: u.TOTPEnabled, Token: sess.Token,
+		MustChangePassword: sess.MustChangePassword})
 }
 
 type codeRequest struct {
@@ -157,6 +164,8 @@ type meResponse struct {
 	User     *zhili.User   `json:"user"`
 	Scope    *zhili.Region `json:"scope,omitempty"`
 	NeedTOTP bool          `json:"need_totp"`
+	// MustChangePassword: as in the login response.
+	MustChangePassword bool `json:"must_change_password"`
 }
 
 func (s *Server) handleAPIMe(w http.ResponseWriter, r *http.Request) {
@@ -170,8 +179,9 @@ func (s *Server) handleAPIMe(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	resp := meResponse{User: u, NeedTOTP: sessionOf(r) != nil && sessionOf(r).NeedTOTP}
-	if !resp.NeedTOTP {
+	resp := meResponse{User: u, NeedTOTP: sessionOf(r) != nil && sessionOf(r).NeedTOTP,
+		MustChangePassword: sessionOf(r) != nil && sessionOf(r).MustChangePassword}
+	if !resp.NeedTOTP && !resp.MustChangePassword {
 		resp.Scope, _ = s.Regions.FindRegion(r.Context(), a.ScopeRegionID)
 	}
 	writeJSON(w, http.StatusOK, resp)

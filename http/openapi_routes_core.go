@@ -41,6 +41,8 @@ var coreDocs = map[string]apiDoc{
 	"POST /api/v1/totp/confirm": {summary: "Confirm the enrolled factor", zh: "确认动态口令", tag: "auth", perm: permSelf, req: codeRequest{}, resp: okAnswer{}},
 	"POST /api/v1/logout":       {summary: "Sign out", zh: "退出登录", tag: "auth", perm: permSelf, resp: okAnswer{}},
 	"GET /api/v1/me":            {summary: "The caller's account and scope", zh: "当前账号", tag: "auth", perm: permLogin, resp: meResponse{}},
+	"POST /api/v1/me/password": {summary: "Change one's own password", zh: "修改密码", tag: "auth", perm: permLogin, req: passwordChangeRequest{}, resp: okAnswer{},
+		note: "Knowing the current password; the new one must meet the policy and differ from it (400 naming the field). Ends the account's other sessions and the must-change state of this one. Audited (password.change)."},
 
 	"GET /api/v1/regions": {summary: "List regions", zh: "行政区划列表", tag: "regions", perm: pRegionRead, resp: listResponse[*zhili.Region]{},
 		query: withPaging(qs("q", "name contains"), qi("level", "0 city … 4 grid"), qs("parent", "parent region code"),

@@ -20,6 +20,7 @@ func (s *Server) apiRoutes() []route {
 		{"POST /api/v1/totp/confirm", s.handleAPITOTPConfirm},
 		{"POST /api/v1/logout", s.handleAPILogout},
 		{"GET /api/v1/me", s.handleAPIMe},
+		{"POST /api/v1/me/password", s.handleAPIPasswordChange}, // http/password_change.go
 
 		{"GET /api/v1/regions", s.handleRegionList},
 		{"POST /api/v1/regions", s.handleRegionCreate},
@@ -160,6 +161,7 @@ func (s *Server) routes() {
 	s.cockpitPageRoutes()
 	s.assessPageRoutes() // http/assess_pages.go
 	s.securityPolicyPageRoutes()
+	s.passwordPageRoutes() // http/password_change.go
 }
 
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

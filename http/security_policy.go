@@ -10,7 +10,7 @@ import (
 )
 
 // The security policy (安全策略, docs/security.md): failed logins before lockout,
-// lockout and session times, password length and classes. The three
+// lockout and session times, password length, classes and maximum age. The three
 // administrators read it; the security administrator alone changes it, within
 // the ranges of zhili.SecurityBounds (the store checks both). GET and PUT
 // /api/v1/security-policy, and the page /admin/security-policy.
@@ -31,6 +31,8 @@ type securityPolicyPatch struct {
 	SessionHours      *int `json:"session_hours,omitempty"`
 	PasswordMinLength *int `json:"password_min_length,omitempty"`
 	PasswordClasses   *int `json:"password_classes,omitempty"`
+	// PasswordMaxAgeDays: 0 (off) or 30–365 (http/password_change.go).
+	PasswordMaxAgeDays *int `json:"password_max_age_days,omitempty"`
 }
 
 // apply copies the fields set in p onto s.
@@ -41,6 +43,7 @@ func (p securityPolicyPatch) apply(s *zhili.SecuritySettings) {
 	}{
 		{p.MaxFailures, &s.MaxFailures}, {p.LockoutMinutes, &s.LockoutMinutes}, {p.IdleMinutes, &s.IdleMinutes},
 		{p.SessionHours, &s.SessionHours}, {p.PasswordMinLength, &s.PasswordMinLength}, {p.PasswordClasses, &s.PasswordClasses},
+		{p.PasswordMaxAgeDays, &s.PasswordMaxAgeDays},
 	} {
 		if f.v != nil {
 			*f.dst = *f.v

@@ -96,7 +96,15 @@ func (s *AuthService) Login(ctx context.Context, username, pw, ip string) (*zhil
 	if _, err := tx.exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`, ts(tx.now), u.id); err != nil {
 		return nil, nil, fmt.Errorf("record login: %w", err)
 	}
-	if err := tx.audit(ctx, who, "login.ok", "user", u.id, map[string]bool{"need_totp": sess.NeedTOTP}); err != nil {
+	// One entry: login.ok, or login.password_expired when the session must change
+	// the password first (password_age.go).
+	action, detail := "login.ok", map[string]any{"need_totp": sess.NeedTOTP}
+	if sess.MustChangePassword, err = s.loginMustChange(ctx, tx, u.id, pol, detail); err != nil {
+		return nil, nil, err
+	} else if sess.MustChangePassword {
+		action = "login.password_expired"
+	}
+	if err := tx.audit(ctx, who, action, "user", u.id, detail); err != nil {
 		return nil, nil, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -138,8 +146,8 @@ func (s *AuthService) userOf(ctx context.Context, id int64) (*zhili.User, error)
 const touchEvery = time.Minute
 
 // Authenticate returns the actor of a live session. An administrator's session
-// before the second factor gets an actor with no role, so it can do nothing but
-// finish the login.
+// before the second factor, and a session that must change its password first,
+// get an actor with no role, so it can do nothing but finish the login.
 func (s *AuthService) Authenticate(ctx context.Context, token, ip string) (*zhili.Actor, *zhili.Session, error) {
 	if token == "" {
 		return nil, nil, zhili.Errorf(zhili.EUNAUTHORIZED, "Login required.")
@@ -148,10 +156,13 @@ func (s *AuthService) Authenticate(ctx context.Context, token, ip string) (*zhil
 	var sess zhili.Session
 	var created, seen, path string
 	var a zhili.Actor
-	var disabled bool
-	err := s.db.queryRow(ctx, `SELECT s.user_id, s.created_at, s.last_seen, s.need_totp, u.username, u.role, u.unit_id, u.disabled, r.id, r.path
+	var disabled, reset bool
+	var changed string
+	err := s.db.queryRow(ctx, `SELECT s.user_id, s.created_at, s.last_seen, s.need_totp, u.username, u.role, u.unit_id, u.disabled, r.id, r.path,
+		`+passwordChangedSQL+`, u.must_change_password
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id JOIN regions r ON r.id = n.region_id
-		WHERE s.token_hash = ?`, h).Scan(&sess.UserID, &created, &seen, &sess.NeedTOTP, &a.Username, &a.Role, &a.UnitID, &disabled, &a.ScopeRegionID, &path)
+		WHERE s.token_hash = ?`, h).Scan(&sess.UserID, &created, &seen, &sess.NeedTOTP, &a.Username, &a.Role, &a.UnitID, &disabled, &a.ScopeRegionID, &path,
+		&changed, &reset)
 	if err != nil {
 		return nil, nil, zhili.Errorf(zhili.EUNAUTHORIZED, "Login required.")
 	}
@@ -168,7 +179,10 @@ func (s *AuthService) Authenticate(ctx context.Context, token, ip string) (*zhil
 		sess.LastSeen = now
 	}
 	a.UserID, a.ScopePath, a.IP = sess.UserID, path, ip
-	if sess.NeedTOTP {
+	// A session that must change its password first (password_age.go) acts with
+	// no role either, whatever route it reaches.
+	sess.MustChangePassword = mustChangePassword(pol, changed, reset, now)
+	if sess.NeedTOTP || sess.MustChangePassword {
 		a.Role = ""
 	}
 	return &a, &sess, nil

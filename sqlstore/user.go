@@ -233,7 +233,8 @@ func (s *UserService) UnlockUser(ctx context.Context, id int64) error {
 }
 
 // SetPassword changes a password: one's own with the old password, or anyone's in
-// scope for the security administrator. Sessions of the account end.
+// scope for the security administrator, which its owner must then change at the
+// next login. Sessions of the account end.
 func (s *UserService) SetPassword(ctx context.Context, id int64, oldPassword, newPassword string) error {
 	a, err := actor(ctx)
 	if err != nil {
@@ -251,14 +252,19 @@ func (s *UserService) SetPassword(ctx context.Context, id int64, oldPassword, ne
 		if ok, _ := password.Verify(oldPassword, hash); !ok {
 			return zhili.Invalid("The old password is wrong.", zhili.FieldError{Field: "old_password", Code: "wrong", Reason: "old password is wrong"})
 		}
+		if newPassword == oldPassword {
+			return zhili.Invalid("The new password must differ from the old one.", zhili.FieldError{Field: "password", Code: "unchanged", Reason: "the new password must differ from the current one"})
+		}
 		act = "" // anyone may change their own, knowing the old one
 	}
 	hash, err := s.db.hashPassword(newPassword)
 	if err != nil {
 		return fmt.Errorf("hash password: %w", err)
 	}
-	if err := s.updateUser(ctx, id, act, "user.password", nil, `password_hash = ?, password_changed_at = ?, failed_logins = 0, locked_until = NULL`,
-		hash, ts(s.db.Clock.Now())); err != nil {
+	// A reset by the security administrator is a temporary password: its owner
+	// must change it at the next login (password_age.go).
+	if err := s.updateUser(ctx, id, act, "user.password", nil, `password_hash = ?, password_changed_at = ?, must_change_password = ?, failed_logins = 0, locked_until = NULL`,
+		hash, ts(s.db.Clock.Now()), act != ""); err != nil {
 		return err
 	}
 	_, err = s.db.write.ExecContext(ctx, s.db.dialect.rebind(`DELETE FROM sessions WHERE user_id = ?`), id)
