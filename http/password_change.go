@@ -154,11 +154,11 @@ func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var err error
-	if r.FormValue("password") != r.FormValue("confirm") {
+	if r.PostFormValue("password") != r.PostFormValue("confirm") {
 		err = zhili.Invalid("两次输入的新密码不一致 (the new passwords differ).",
 			zhili.FieldError{Field: "confirm", Code: "mismatch", Reason: "两次输入的新密码不一致"})
 	} else {
-		err = s.changeOwnPassword(r, r.FormValue("old_password"), r.FormValue("password"))
+		err = s.changeOwnPassword(r, r.PostFormValue("old_password"), r.PostFormValue("password"))
 	}
 	if err != nil {
 		if zhili.ErrorCode(err) == zhili.EINTERNAL || zhili.ErrorCode(err) == zhili.EUNAUTHORIZED {

@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -109,6 +110,50 @@ func TestPasswordMaxAgeAPI(t *testing.T) {
 			}
 			if status, body := e.do(t, tok, "GET", "/api/v1/cases", nil); status != http.StatusOK {
 				t.Fatalf("after the page change: %d %s", status, body)
+			}
+		})
+	}
+}
+
+// TestPasswordChangeGuards: a session still owing the second factor cannot
+// change the password by either route (a stolen password alone must not
+// replace it), and wrong current passwords count as failed logins: at the
+// policy's limit the account locks and its sessions end.
+func TestPasswordChangeGuards(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			t.Parallel()
+			e := newTestEnv(t, d)
+			e.login(t, "secadmin") // enrols the second factor
+			half, _ := e.pwLogin(t, "secadmin", storetest.Password)
+			change := map[string]string{"old_password": storetest.Password, "password": "Hijack@2026!pwd"}
+			if st, body := e.do(t, half, "POST", "/api/v1/me/password", change); st != http.StatusForbidden {
+				t.Errorf("pending second factor, /me/password: %d %s", st, body)
+			}
+			if st, body := e.do(t, half, "PATCH", "/api/v1/users/"+itoa(e.f.Users["secadmin"].ID), change); st != http.StatusForbidden {
+				t.Errorf("pending second factor, PATCH own user: %d %s", st, body)
+			}
+			if st, _ := e.do(t, "", "POST", "/api/v1/login", map[string]string{"username": "secadmin", "password": storetest.Password}); st != http.StatusOK {
+				t.Errorf("the password was changed without the second factor: login %d", st)
+			}
+
+			tok := e.login(t, "townA")
+			for i := 0; i < 4; i++ { // the default policy locks at the fifth failure
+				wrong := map[string]string{"old_password": fmt.Sprintf("Guess@%d!xyzq", i), "password": "Another@2026!pass"}
+				if st, body := e.do(t, tok, "PATCH", "/api/v1/users/"+itoa(e.f.Users["townA"].ID), wrong); st != http.StatusBadRequest {
+					t.Fatalf("wrong current password %d: %d %s", i, st, body)
+				}
+			}
+			wrong := map[string]string{"old_password": "Guess@9!xyzq", "password": "Another@2026!pass"}
+			if st, body := e.do(t, tok, "POST", "/api/v1/me/password", wrong); st != http.StatusUnauthorized {
+				t.Errorf("fifth wrong current password: %d %s, want 401 (locked)", st, body)
+			}
+			if st, _ := e.do(t, tok, "GET", "/api/v1/me", nil); st != http.StatusUnauthorized {
+				t.Errorf("the session survived the lockout: %d", st)
+			}
+			if st, _ := e.do(t, "", "POST", "/api/v1/login", map[string]string{"username": "townA", "password": storetest.Password}); st != http.StatusUnauthorized {
+				t.Errorf("the account is not locked: login %d", st)
 			}
 		})
 	}

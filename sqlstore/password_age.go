@@ -66,8 +66,7 @@ func (s *AuthService) ChangeOwnPassword(ctx context.Context, token, oldPassword,
 		return fmt.Errorf("read password: %w", err)
 	}
 	if ok, _ := password.Verify(oldPassword, hash); !ok {
-		return zhili.Invalid("当前密码错误 (the current password is wrong).",
-			zhili.FieldError{Field: "old_password", Code: "wrong", Reason: "the current password is wrong"})
+		return s.db.wrongCurrentPassword(ctx, a, a.UserID)
 	}
 	if err := s.db.checkPassword(ctx, newPassword); err != nil {
 		return zhili.Invalid("新密码不符合密码策略 (the new password does not meet the policy).",
@@ -105,4 +104,42 @@ func (s *AuthService) ChangeOwnPassword(ctx context.Context, token, oldPassword,
 		return err
 	}
 	return tx.Commit()
+}
+
+// wrongCurrentPassword counts a wrong current password at a password change as
+// a failed login, in the database every instance shares: at the policy's
+// limit the account locks and all its sessions end, so a stolen session cannot
+// guess the password without bound. Audited as password.change_fail. It
+// returns the error the caller answers with.
+func (db *DB) wrongCurrentPassword(ctx context.Context, a *zhili.Actor, userID int64) error {
+	tx, err := db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var failed int
+	if err := tx.queryRow(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`, userID).Scan(&failed); err != nil {
+		return fmt.Errorf("count failed password change: %w", err)
+	}
+	pol := db.securityPolicy(ctx)
+	locked := failed >= pol.MaxFailures
+	if locked {
+		if _, err := tx.exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`, ts(tx.now.Add(pol.LockoutFor)), userID); err != nil {
+			return fmt.Errorf("lock account: %w", err)
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return fmt.Errorf("end sessions: %w", err)
+		}
+	}
+	if err := tx.audit(ctx, a, "password.change_fail", "user", userID, map[string]bool{"locked": locked}); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if locked {
+		return errLogin
+	}
+	return zhili.Invalid("当前密码错误 (the current password is wrong).",
+		zhili.FieldError{Field: "old_password", Code: "wrong", Reason: "the current password is wrong"})
 }

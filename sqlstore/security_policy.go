@@ -103,10 +103,10 @@ func (s *AuthService) SecurityPolicy(ctx context.Context) (*zhili.SecuritySettin
 	if err != nil {
 		return nil, fmt.Errorf("read security policy: %w", err)
 	}
-	set, err := parseSecuritySettings(raw)
-	if err != nil {
-		return nil, err
-	}
+	// A stored value that does not read (written around the service) gives the
+	// defaults, which are what is in force (securityPolicy): answered as such,
+	// so the administrator sees them and can save over the bad value.
+	set, _ := parseSecuritySettings(raw)
 	return &set, nil
 }
 

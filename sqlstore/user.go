@@ -245,12 +245,18 @@ func (s *UserService) SetPassword(ctx context.Context, id int64, oldPassword, ne
 	}
 	act := zhili.ActUserSecurity
 	if a.UserID == id {
+		// A session still owing the second factor, or bound to change an
+		// expired password through ChangeOwnPassword, has no role: it may not
+		// change the password here (a stolen password alone must not replace it).
+		if a.Role == "" && !a.System {
+			return zhili.Errorf(zhili.EFORBIDDEN, "Pass the second factor (or change the expired password at /account/password) first.")
+		}
 		var hash string
 		if err := s.db.queryRow(ctx, `SELECT password_hash FROM users WHERE id = ?`, id).Scan(&hash); err != nil {
 			return zhili.Errorf(zhili.ENOTFOUND, "User not found.")
 		}
 		if ok, _ := password.Verify(oldPassword, hash); !ok {
-			return zhili.Invalid("The old password is wrong.", zhili.FieldError{Field: "old_password", Code: "wrong", Reason: "old password is wrong"})
+			return s.db.wrongCurrentPassword(ctx, a, id)
 		}
 		if newPassword == oldPassword {
 			return zhili.Invalid("The new password must differ from the old one.", zhili.FieldError{Field: "password", Code: "unchanged", Reason: "the new password must differ from the current one"})
