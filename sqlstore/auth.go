@@ -70,13 +70,18 @@ func (s *AuthService) Login(ctx context.Context, username, pw, ip string) (*zhil
 		return nil, nil, s.fail(ctx, tx, who, "locked")
 	}
 	if ok, _ := password.Verify(pw, u.hash); !ok {
-		failed := u.failed + 1
+		// Counted in the row (failed_logins + 1), not from the value read above:
+		// wrong passwords tried at once on several instances each count.
+		var failed int
+		if err := tx.queryRow(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ? RETURNING failed_logins`, u.id).Scan(&failed); err != nil {
+			return nil, nil, fmt.Errorf("count failure: %w", err)
+		}
 		var lockUntil any
 		if failed >= pol.MaxFailures {
-			lockUntil, failed = ts(tx.now.Add(pol.LockoutFor)), 0
-		}
-		if _, err := tx.exec(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`, failed, lockUntil, u.id); err != nil {
-			return nil, nil, fmt.Errorf("count failure: %w", err)
+			lockUntil = ts(tx.now.Add(pol.LockoutFor))
+			if _, err := tx.exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`, lockUntil, u.id); err != nil {
+				return nil, nil, fmt.Errorf("lock account: %w", err)
+			}
 		}
 		reason := "wrong password"
 		if lockUntil != nil {

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -378,4 +379,27 @@ func confWrongCode(c string) string {
 	b := []byte(c)
 	b[0] = '0' + (b[0]-'0'+1)%10
 	return string(b)
+}
+
+// TestLoginLockoutConcurrent: wrong passwords tried at the same moment (as on
+// several instances) each count, so the account locks at the policy's limit.
+func TestLoginLockoutConcurrent(t *testing.T) {
+	t.Parallel()
+	confDialects(t, func(t *testing.T, d string) {
+		db := storetest.Open(t, d)
+		storetest.NewFixture(t, db)
+		auth := sqlstore.NewAuthService(db)
+		var wg sync.WaitGroup
+		for i := 0; i < 12; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				auth.Login(context.Background(), "townA", "Wrong@2026!pass", confIP)
+			}()
+		}
+		wg.Wait()
+		if _, _, err := auth.Login(context.Background(), "townA", storetest.Password, confIP); err == nil {
+			t.Errorf("%s: 12 wrong passwords at once did not lock the account (the default locks at 5)", d)
+		}
+	})
 }
