@@ -112,4 +112,8 @@ type SecurityPolicyService interface {
 	// (security.policy.set). EINVALID naming each field out of range, nothing
 	// stored; EFORBIDDEN unless the caller is the security administrator.
 	SetSecurityPolicy(ctx context.Context, s SecuritySettings) (*SecuritySettings, error)
+	// UpdateSecurityPolicy applies change to the settings in force, read under
+	// the writers' lock, so two partial changes at once both take effect; then
+	// as SetSecurityPolicy.
+	UpdateSecurityPolicy(ctx context.Context, change func(*SecuritySettings)) (*SecuritySettings, error)
 }

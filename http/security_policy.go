@@ -91,13 +91,7 @@ func (s *Server) handleSecurityPolicyPut(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	cur, err := svc.SecurityPolicy(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	req.apply(cur)
-	next, err := svc.SetSecurityPolicy(r.Context(), *cur)
+	next, err := svc.UpdateSecurityPolicy(r.Context(), req.apply) // the fields sent, on the value in force
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -113,14 +113,17 @@ func (s *AuthService) SecurityPolicy(ctx context.Context) (*zhili.SecuritySettin
 // SetSecurityPolicy validates and stores the settings and audits the old and
 // new values. Needs ActPolicyWrite (the security administrator).
 func (s *AuthService) SetSecurityPolicy(ctx context.Context, next zhili.SecuritySettings) (*zhili.SecuritySettings, error) {
+	return s.UpdateSecurityPolicy(ctx, func(p *zhili.SecuritySettings) { *p = next })
+}
+
+// UpdateSecurityPolicy applies change to the settings in force, read after the
+// writers' lock is taken, validates the result and stores it as SetSecurityPolicy.
+func (s *AuthService) UpdateSecurityPolicy(ctx context.Context, change func(*zhili.SecuritySettings)) (*zhili.SecuritySettings, error) {
 	a, err := actor(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := a.Require(zhili.ActPolicyWrite); err != nil {
-		return nil, err
-	}
-	if err := next.Validate(); err != nil {
 		return nil, err
 	}
 	tx, err := s.db.begin(ctx)
@@ -138,6 +141,11 @@ func (s *AuthService) SetSecurityPolicy(ctx context.Context, next zhili.Security
 		return nil, fmt.Errorf("read security policy: %w", err)
 	}
 	old, _ := parseSecuritySettings(cur) // an unreadable value was in force as the defaults
+	next := old
+	change(&next)
+	if err := next.Validate(); err != nil {
+		return nil, err
+	}
 	raw, err := json.Marshal(next)
 	if err != nil {
 		return nil, err

@@ -141,3 +141,37 @@ func TestSecurityPolicy(t *testing.T) {
 		})
 	})
 }
+
+// TestSecurityPolicyConcurrentUpdates: partial changes made at once (two
+// administrators' forms, two instances) both take effect; neither is lost.
+func TestSecurityPolicyConcurrentUpdates(t *testing.T) {
+	t.Parallel()
+	confDialects(t, func(t *testing.T, d string) {
+		db := storetest.Open(t, d)
+		f := storetest.NewFixture(t, db)
+		auth := sqlstore.NewAuthService(db)
+		sec := f.Ctx(t, db, "secadmin")
+		errs := make(chan error, 2)
+		for _, c := range []func(*zhili.SecuritySettings){
+			func(p *zhili.SecuritySettings) { *p.Field("max_failures") = 3 },
+			func(p *zhili.SecuritySettings) { *p.Field("idle_minutes") = 15 },
+		} {
+			go func() {
+				_, err := auth.UpdateSecurityPolicy(sec, c)
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := auth.SecurityPolicy(sec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *p.Field("max_failures") != 3 || *p.Field("idle_minutes") != 15 {
+			t.Errorf("%s: after two partial changes at once: max_failures %d, idle_minutes %d; want 3 and 15", d, *p.Field("max_failures"), *p.Field("idle_minutes"))
+		}
+	})
+}

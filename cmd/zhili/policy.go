@@ -60,10 +60,11 @@ func (m *Main) runSecurityPolicy(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(changes) > 0 {
-		for k, n := range changes {
-			*cur.Field(k) = n
-		}
-		if cur, err = svc.SetSecurityPolicy(sys, *cur); err != nil {
+		if cur, err = svc.UpdateSecurityPolicy(sys, func(p *zhili.SecuritySettings) {
+			for k, n := range changes {
+				*p.Field(k) = n
+			}
+		}); err != nil {
 			return err
 		}
 		fmt.Fprintln(m.Stdout, "security policy changed (audited as security.policy.set):")
