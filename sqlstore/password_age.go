@@ -74,7 +74,7 @@ func (s *AuthService) ChangeOwnPassword(ctx context.Context, token, oldPassword,
 	}
 	if newPassword == oldPassword {
 		return zhili.Invalid("新密码不能与当前密码相同 (the new password must differ from the current one).",
-			zhili.FieldError{Field: "password", Code: "unchanged", Reason: "the new password must differ from the current one"})
+			zhili.FieldError{Field: "password", Code: "unchanged", Reason: "新密码不能与当前密码相同 (the new password must differ from the current one)"})
 	}
 	newHash, err := s.db.hashPassword(newPassword)
 	if err != nil {
@@ -141,5 +141,5 @@ func (db *DB) wrongCurrentPassword(ctx context.Context, a *zhili.Actor, userID i
 		return errLogin
 	}
 	return zhili.Invalid("当前密码错误 (the current password is wrong).",
-		zhili.FieldError{Field: "old_password", Code: "wrong", Reason: "the current password is wrong"})
+		zhili.FieldError{Field: "old_password", Code: "wrong", Reason: "当前密码错误 (the current password is wrong)"})
 }

@@ -259,7 +259,7 @@ func (s *UserService) SetPassword(ctx context.Context, id int64, oldPassword, ne
 			return s.db.wrongCurrentPassword(ctx, a, id)
 		}
 		if newPassword == oldPassword {
-			return zhili.Invalid("The new password must differ from the old one.", zhili.FieldError{Field: "password", Code: "unchanged", Reason: "the new password must differ from the current one"})
+			return zhili.Invalid("The new password must differ from the old one.", zhili.FieldError{Field: "password", Code: "unchanged", Reason: "新密码不能与当前密码相同 (the new password must differ from the current one)"})
 		}
 		act = "" // anyone may change their own, knowing the old one
 	}
