@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -28,11 +29,12 @@ func TestPasswordChangeAfterReset(t *testing.T) {
 
 	op := s.openTab(t, "townA", desktop)
 	signIn(op, "townA", temporary, "/queue")
-	if loc := op.location(); !strings.HasSuffix(loc, "/account/password") {
+	// Whatever page is asked for, the change comes first, and remembers the page.
+	if loc := op.location(); !strings.HasSuffix(loc, "/account/password?next=%2Fqueue") {
 		t.Fatalf("after signing in with a reset password: at %s", loc)
 	}
 	for _, p := range []string{"/", "/cases", "/queue"} {
-		if st := op.visit(p); st != 200 || !strings.HasSuffix(op.location(), "/account/password") {
+		if st := op.visit(p); st != 200 || !strings.HasSuffix(op.location(), "/account/password?next="+url.QueryEscape(p)) {
 			t.Fatalf("%s while the change is owed: %d at %s", p, st, op.location())
 		}
 	}
@@ -95,8 +97,9 @@ func TestPasswordChangeAfterReset(t *testing.T) {
 	if n := get(op, chromedp.Evaluate[int](`document.querySelectorAll('input[type=password]').length`)); n != 0 {
 		t.Fatalf("the form is still shown after the change")
 	}
-	if st := op.submit(`main a[href="/"]`); st != 200 || strings.Contains(op.location(), "/account/password") {
-		t.Fatalf("进入首页 after the change: %d at %s", st, op.location())
+	// 继续 goes to the page first asked for (/queue), which the change interrupted.
+	if st := op.submit(`main a.btn`); st != 200 || !strings.HasSuffix(op.location(), "/queue") {
+		t.Fatalf("继续 after the change: %d at %s", st, op.location())
 	}
 	if st := op.submit(`.menu a[href="/queue"]`); st != 200 || !strings.HasSuffix(op.location(), "/queue") {
 		t.Fatalf("待办事项 from the menu after the change: %d at %s", st, op.location())

@@ -2,6 +2,7 @@ package http
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/zhili-project/zhili"
@@ -51,7 +52,11 @@ func (s *Server) passwordGate(w http.ResponseWriter, r *http.Request, sess *zhil
 		return false
 	}
 	if !isAPI(r) {
-		http.Redirect(w, r, passwordChangePage, http.StatusSeeOther)
+		target := passwordChangePage
+		if r.Method == http.MethodGet { // back there once the password is changed
+			target += "?next=" + url.QueryEscape(safeNext(r.URL.RequestURI()))
+		}
+		http.Redirect(w, r, target, http.StatusSeeOther)
 		return true
 	}
 	var body errorBody
@@ -118,6 +123,9 @@ func (s *Server) passwordPageRoutes() {
 type passwordPage struct {
 	Required bool // the session must change the password before anything else
 	Fields   map[string]string
+	// Next is where to go once the password is changed: the page the user
+	// asked for when the must-change state sent them here, else the home page.
+	Next string
 }
 
 func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request, status int, msg string, fields map[string]string) {
@@ -135,7 +143,8 @@ func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request, status int
 		s.Error(w, r, err)
 		return
 	}
-	p := page{Title: "修改密码", User: u, Error: msg, Data: passwordPage{Required: sess.MustChangePassword, Fields: fields}}
+	next := safeNext(r.FormValue("next"))
+	p := page{Title: "修改密码", User: u, Error: msg, Data: passwordPage{Required: sess.MustChangePassword, Fields: fields, Next: next}}
 	if r.URL.Query().Get("changed") != "" {
 		p.Message = "密码已修改；本账号的其他会话已退出。"
 	}
@@ -172,5 +181,5 @@ func (s *Server) handlePasswordForm(w http.ResponseWriter, r *http.Request) {
 		s.passwordForm(w, r, ErrorStatus(zhili.ErrorCode(err)), zhili.ErrorMessage(err), fields)
 		return
 	}
-	http.Redirect(w, r, passwordChangePage+"?changed=1", http.StatusSeeOther)
+	http.Redirect(w, r, passwordChangePage+"?changed=1&next="+url.QueryEscape(safeNext(r.PostFormValue("next"))), http.StatusSeeOther)
 }
