@@ -105,7 +105,9 @@ func TestPasswordMaxAgeAPI(t *testing.T) {
 				t.Fatalf("mismatch: %d %.2000s", status, page)
 			}
 			form.Set("confirm", "Renewed@2026!pass")
-			if status, loc, page := e.form(t, tok, passwordChangePage, form); status != http.StatusSeeOther || loc != passwordChangePage+"?changed=1" {
+			form.Set("next", "/queue?kind=dispute") // the page the change interrupted
+			if status, loc, page := e.form(t, tok, passwordChangePage, form); status != http.StatusSeeOther ||
+				loc != passwordChangePage+"?changed=1&next="+url.QueryEscape("/queue?kind=dispute") {
 				t.Fatalf("form: %d %s %.2000s", status, loc, page)
 			}
 			if status, body := e.do(t, tok, "GET", "/api/v1/cases", nil); status != http.StatusOK {
