@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Policy bounds, exported so forms can state the rules before the user types.
@@ -40,27 +39,7 @@ var keyboardRows = []string{"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", 
 // character classes, sequences and repeats. Messages never quote the password,
 // so the error is safe to log. Non-ASCII characters such as Chinese count as
 // symbols.
-func CheckPolicy(pw string) error {
-	var errs []error
-	n := utf8.RuneCountInString(pw)
-	if n < MinLength {
-		errs = append(errs, ErrTooShort)
-	}
-	if n > MaxLength {
-		errs = append(errs, ErrTooLong)
-	}
-	if classes(pw) < MinClasses {
-		errs = append(errs, ErrTooFewClasses)
-	}
-	lower := strings.ToLower(pw)
-	if hasSequence([]rune(lower), MaxRun+1) || hasKeyboardRun(lower, MaxRun+1) {
-		errs = append(errs, ErrSequence)
-	}
-	if hasRepeat([]rune(pw), MaxRepeat+1) {
-		errs = append(errs, ErrRepeated)
-	}
-	return errors.Join(errs...)
-}
+func CheckPolicy(pw string) error { return Rules{}.Check(pw) }
 
 // classes counts how many of upper, lower, digit and other characters occur.
 func classes(pw string) int {

@@ -36,10 +36,8 @@ type Sequencer struct {
 
 	// mu makes this process's callers (the loop, readers asking on demand) take
 	// turns, so they queue here rather than on the database row.
-	mu     sync.Mutex
-	loop   sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	mu   sync.Mutex
+	loop background
 }
 
 // Sequence numbers every committed event still without a seq and returns how many
@@ -134,41 +132,15 @@ func (s *Sequencer) sequenceBatch(ctx context.Context) (int, error) {
 // Start runs Sequence now and then every interval (a second if zero) until Stop
 // or ctx ends. Failures are logged and retried on the next tick.
 func (s *Sequencer) Start(ctx context.Context, every time.Duration) {
-	s.loop.Lock()
-	defer s.loop.Unlock()
-	if s.cancel != nil {
-		return
-	}
 	if every <= 0 {
 		every = time.Second
 	}
-	ctx, s.cancel = context.WithCancel(ctx)
-	s.done = make(chan struct{})
-	go func(done chan struct{}) {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			if _, err := s.Sequence(ctx); err != nil && ctx.Err() == nil && s.Logger != nil {
-				s.Logger.Warn("case event sequencer", "err", err)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
+	s.loop.start(ctx, every, func(ctx context.Context) {
+		if _, err := s.Sequence(ctx); err != nil && ctx.Err() == nil && s.Logger != nil {
+			s.Logger.Warn("case event sequencer", "err", err)
 		}
-	}(s.done)
+	})
 }
 
 // Stop ends the loop Start began and waits for a run in progress to finish.
-func (s *Sequencer) Stop() {
-	s.loop.Lock()
-	defer s.loop.Unlock()
-	if s.cancel == nil {
-		return
-	}
-	s.cancel()
-	<-s.done
-	s.cancel, s.done = nil, nil
-}
+func (s *Sequencer) Stop() { s.loop.stop() }

@@ -11,7 +11,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/zhili-project/zhili"
@@ -38,9 +37,7 @@ type Scheduler struct {
 	// OnRun, when set, is told of every run this instance committed or failed.
 	OnRun func(job, period string, err error)
 
-	mu     sync.Mutex
-	cancel context.CancelFunc
-	done   chan struct{}
+	loop background
 }
 
 // NewScheduler returns a scheduler of db's jobs with a 35-day catch-up window.
@@ -54,43 +51,15 @@ func NewScheduler(db *DB) *Scheduler {
 
 // Start runs RunDue now and then every interval until Stop or ctx ends.
 func (s *Scheduler) Start(ctx context.Context, every time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cancel != nil {
-		return
-	}
 	if every <= 0 {
 		every = time.Minute
 	}
-	ctx, s.cancel = context.WithCancel(ctx)
-	s.done = make(chan struct{})
-	go func(done chan struct{}) {
-		defer close(done)
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			// Failed runs are logged one by one as they happen.
-			_ = s.RunDue(ctx)
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	}(s.done)
+	// Failed runs are logged one by one as they happen.
+	s.loop.start(ctx, every, func(ctx context.Context) { _ = s.RunDue(ctx) })
 }
 
 // Stop ends the loop Start began and waits for a run in progress to finish.
-func (s *Scheduler) Stop() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.cancel == nil {
-		return
-	}
-	s.cancel()
-	<-s.done
-	s.cancel, s.done = nil, nil
-}
+func (s *Scheduler) Stop() { s.loop.stop() }
 
 // RunDue runs every job period that is due now and not yet done by any instance,
 // oldest first per job. A failing period does not stop the others; the failures
