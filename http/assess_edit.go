@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 
 	"github.com/zhili-project/zhili"
@@ -80,9 +79,9 @@ func (s *Server) handleAssessSchemePut(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	raw, err := readBody(w, r, "scheme")
 	if err != nil {
-		s.Error(w, r, zhili.Invalid("The request body is too large.", zhili.FieldError{Field: "scheme", Code: "too_long", Reason: err.Error()}))
+		s.Error(w, r, err)
 		return
 	}
 	if raw, err = schemeBody(raw, name); err == nil {

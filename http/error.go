@@ -2,6 +2,7 @@ package http
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 
@@ -64,6 +65,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // maxBody bounds JSON request bodies; uploads have their own limits.
 const maxBody = 1 << 20
+
+// readBody reads a body of at most maxBody bytes whole, for services that parse
+// it themselves; a larger body is EINVALID naming field.
+func readBody(w http.ResponseWriter, r *http.Request, field string) ([]byte, error) {
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return nil, zhili.Invalid("The request body is too large.", zhili.FieldError{Field: field, Code: "too_long", Reason: err.Error()})
+	}
+	return raw, nil
+}
 
 // decode reads a JSON body strictly: unknown fields are an error naming them.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {

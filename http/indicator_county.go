@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 
 	"github.com/zhili-project/zhili"
@@ -71,9 +70,9 @@ func (s *Server) handleIndicatorDefinitionsPut(w http.ResponseWriter, r *http.Re
 		s.Error(w, r, err)
 		return
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	raw, err := readBody(w, r, "indicators")
 	if err != nil {
-		s.Error(w, r, zhili.Invalid("The request body is too large.", zhili.FieldError{Field: "indicators", Code: "too_long", Reason: err.Error()}))
+		s.Error(w, r, err)
 		return
 	}
 	if _, err := d.DefineIndicators(r.Context(), raw, false); err != nil {

@@ -113,28 +113,16 @@ func (s *Server) handleDailyCheckFile(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, c)
 }
 
+// handleDailyCheckList lists the sweeps filed on a day under a region.
 func (s *Server) handleDailyCheckList(w http.ResponseWriter, r *http.Request) {
 	q, err := s.rhythmReader()
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	day, _, err := s.dayParam(r.URL.Query().Get("day"), "day")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	reg, err := s.underRegion(r.Context(), r.URL.Query().Get("under"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	items, err := q.DailyChecks(r.Context(), reg.ID, day)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"day": day, "region_code": reg.Code, "items": nonNil(items)})
+	dayList(s, "day", func(ctx context.Context, region int64, day string, _ time.Time) ([]*zhili.FiledCheck, error) {
+		return q.DailyChecks(ctx, region, day)
+	})(w, r)
 }
 
 // dayList answers one of the rhythm's lists that take a region (under) and a day
