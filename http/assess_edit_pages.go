@@ -139,21 +139,8 @@ func (s *Server) editScheme(r *http.Request, name string) (*assess.Scheme, error
 	return &cp, nil
 }
 
-// mayEditSchemes answers 403 (or the login page) unless the caller may edit.
-func (s *Server) mayEditSchemes(w http.ResponseWriter, r *http.Request) bool {
-	a, ok := s.requirePage(w, r)
-	if !ok {
-		return false
-	}
-	if err := a.Require(zhili.ActTaskAssign); err != nil {
-		s.Error(w, r, err)
-		return false
-	}
-	return true
-}
-
 func (s *Server) handleSchemeEditPage(w http.ResponseWriter, r *http.Request) {
-	if !s.mayEditSchemes(w, r) {
+	if !s.requirePageAction(w, r, zhili.ActTaskAssign) {
 		return
 	}
 	sc, err := s.editScheme(r, r.PathValue("name"))
@@ -175,7 +162,7 @@ func withoutSource(sc *assess.Scheme) *assess.Scheme {
 // or adds a row and shows the form again (op=add_item, op=add_band.N). A saved
 // scheme opens its ranking, so the user sees the new scores.
 func (s *Server) handleSchemeEditForm(w http.ResponseWriter, r *http.Request) {
-	if !s.mayEditSchemes(w, r) {
+	if !s.requirePageAction(w, r, zhili.ActTaskAssign) {
 		return
 	}
 	name := r.PathValue("name")
@@ -301,7 +288,7 @@ func (s *Server) renderSchemeForm(w http.ResponseWriter, r *http.Request, status
 // handleSchemeResetForm goes back to the built-in scheme (then shows its
 // ranking) or removes a scheme the county added (then shows the list).
 func (s *Server) handleSchemeResetForm(w http.ResponseWriter, r *http.Request) {
-	if !s.mayEditSchemes(w, r) {
+	if !s.requirePageAction(w, r, zhili.ActTaskAssign) {
 		return
 	}
 	ed, err := s.assessEditor()

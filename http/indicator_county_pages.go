@@ -162,19 +162,6 @@ func (s *Server) handleCountyListPage(w http.ResponseWriter, r *http.Request) {
 		Crumbs: []crumb{{Label: "指标", Href: "/indicators"}}})
 }
 
-// mayEditCounty answers 403 (or the login page) unless the caller may edit.
-func (s *Server) mayEditCounty(w http.ResponseWriter, r *http.Request) bool {
-	a, ok := s.requirePage(w, r)
-	if !ok {
-		return false
-	}
-	if err := a.Require(zhili.ActTaskAssign); err != nil {
-		s.Error(w, r, err)
-		return false
-	}
-	return true
-}
-
 // countyEditPage is the data of indicator_county_edit.html.
 type countyEditPage struct {
 	Form    countyForm
@@ -193,7 +180,7 @@ type countyEditPage struct {
 }
 
 func (s *Server) handleCountyEditPage(w http.ResponseWriter, r *http.Request) {
-	if !s.mayEditCounty(w, r) {
+	if !s.requirePageAction(w, r, zhili.ActTaskAssign) {
 		return
 	}
 	_, defs, err := s.countyDefs(r.Context())
@@ -221,7 +208,7 @@ func (s *Server) handleCountyEditPage(w http.ResponseWriter, r *http.Request) {
 // again with a new condition row (op=add_filter) or the choices of a changed
 // source (op=refresh). Saved, it goes to the list.
 func (s *Server) handleCountyEditForm(w http.ResponseWriter, r *http.Request) {
-	if !s.mayEditCounty(w, r) {
+	if !s.requirePageAction(w, r, zhili.ActTaskAssign) {
 		return
 	}
 	d, err := s.countyDefiner()
@@ -448,7 +435,7 @@ type countyDeletePage struct {
 }
 
 func (s *Server) countyDeleteRow(w http.ResponseWriter, r *http.Request) (countyRow, bool) {
-	if !s.mayEditCounty(w, r) {
+	if !s.requirePageAction(w, r, zhili.ActTaskAssign) {
 		return countyRow{}, false
 	}
 	_, defs, err := s.countyDefs(r.Context())

@@ -109,6 +109,19 @@ func (s *Server) requirePage(w http.ResponseWriter, r *http.Request) (*zhili.Act
 	return a, true
 }
 
+// requirePageAction is requirePage for a page that needs act: 403 otherwise.
+func (s *Server) requirePageAction(w http.ResponseWriter, r *http.Request, act zhili.Action) bool {
+	a, ok := s.requirePage(w, r)
+	if !ok {
+		return false
+	}
+	if err := a.Require(act); err != nil {
+		s.Error(w, r, err)
+		return false
+	}
+	return true
+}
+
 // safeNext keeps post-login redirects on this site.
 func safeNext(next string) string {
 	u, err := url.Parse(next)
